@@ -1,0 +1,136 @@
+"""Timing helpers shared by the benchmark scripts.
+
+Each benchmark compares a cnnkit op with its PyTorch counterpart in the same
+process.  The two callables are timed *interleaved* (ours, theirs, ours, theirs,
+...) so that a noisy neighbour on a shared machine slows both down alike, and
+the median of the repeats is reported.  PyTorch runs with two threads.
+
+Typical use::
+
+    from _timing import load_torch, compare, print_table
+
+    torch = load_torch()
+    rows = []
+    rows.append(("conv2d lenet fwd", *compare(lambda: ours(x), lambda: torch_op(xt))))
+    print_table(rows, title="conv")
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from typing import Callable, Optional, Sequence
+
+TORCH_THREADS = 2
+
+__all__ = ["load_torch", "time_once", "calibrate", "compare", "print_table"]
+
+
+def load_torch(threads: int = TORCH_THREADS):
+    """Import torch with ``threads`` intra-op threads, or print why not and return None."""
+    try:
+        import torch
+    except ImportError:
+        print("torch is not installed: the torch columns are skipped "
+              "(pip install torch==2.13.0 to compare).")
+        return None
+    torch.set_num_threads(threads)
+    return torch
+
+
+def time_once(fn: Callable[[], object], number: int) -> float:
+    """Seconds per call of ``fn``, averaged over ``number`` back-to-back calls."""
+    start = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return (time.perf_counter() - start) / number
+
+
+def calibrate(fn: Callable[[], object], min_seconds: float = 0.05) -> int:
+    """How many calls of ``fn`` take at least ``min_seconds`` (after one warm-up call)."""
+    fn()
+    number = 1
+    while True:
+        elapsed = time_once(fn, number) * number
+        if elapsed >= min_seconds or number >= 1 << 16:
+            return number
+        number *= 2 if elapsed <= 0 else max(2, min(10, int(min_seconds / elapsed) + 1))
+
+
+def compare(ours: Callable[[], object], theirs: Optional[Callable[[], object]] = None,
+            repeats: int = 7, min_seconds: float = 0.05) -> tuple[float, Optional[float]]:
+    """Median seconds per call of ``ours`` and of ``theirs``, timed interleaved.
+
+    Parameters
+    ----------
+    ours, theirs : callable with no arguments
+        ``theirs`` (the PyTorch version) may be None: then only ``ours`` is timed.
+    repeats : int
+        Number of interleaved rounds; the median over rounds is returned.
+    min_seconds : float
+        Each round calls a function enough times to last about this long.
+
+    Returns
+    -------
+    (float, float or None)
+        Seconds per call of ``ours`` and of ``theirs``.
+    """
+    n_ours = calibrate(ours, min_seconds)
+    n_theirs = calibrate(theirs, min_seconds) if theirs is not None else 0
+    ours_times, theirs_times = [], []
+    for _ in range(repeats):
+        ours_times.append(time_once(ours, n_ours))
+        if theirs is not None:
+            theirs_times.append(time_once(theirs, n_theirs))
+    ours_median = statistics.median(ours_times)
+    theirs_median = statistics.median(theirs_times) if theirs is not None else None
+    return ours_median, theirs_median
+
+
+def _format_seconds(seconds: Optional[float]) -> str:
+    if seconds is None:
+        return "-"
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} us"
+
+
+def print_table(rows: Sequence[tuple[str, float, Optional[float]]], title: str = "",
+                ours_label: str = "cnnkit", theirs_label: str = "torch") -> Optional[float]:
+    """Print one line per op with both times and their ratio, then the geometric mean.
+
+    Parameters
+    ----------
+    rows : sequence of (name, ours_seconds, theirs_seconds or None)
+    title : str
+        Printed above the table.
+
+    Returns
+    -------
+    float or None
+        Geometric mean of ``ours / theirs`` over the rows that have both times.
+    """
+    width = max([len(name) for name, _, _ in rows] + [len("op")])
+    if title:
+        print(title)
+    header = f"{'op':<{width}}  {ours_label:>10}  {theirs_label:>10}  {'ratio':>7}"
+    print(header)
+    print("-" * len(header))
+    ratios = []
+    for name, ours, theirs in rows:
+        ratio = ours / theirs if theirs else None
+        if ratio is not None:
+            ratios.append(ratio)
+        ratio_text = f"{ratio:6.2f}x" if ratio is not None else "-"
+        print(f"{name:<{width}}  {_format_seconds(ours):>10}  "
+              f"{_format_seconds(theirs):>10}  {ratio_text:>7}")
+    if not ratios:
+        return None
+    geomean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+    print("-" * len(header))
+    print(f"{'geometric mean':<{width}}  {'':>10}  {'':>10}  {geomean:6.2f}x"
+          f"   (worst {max(ratios):.2f}x)")
+    return geomean
