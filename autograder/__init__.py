@@ -1,0 +1,1 @@
+"""autograder: nbgrader configuration and the instructor CLI of the CNN course."""

@@ -1,0 +1,98 @@
+"""Argument checking shared by every cnnkit op.
+
+Every public op validates its inputs here, so that bad input always ends in a
+``ValueError`` or ``TypeError`` whose message names the function, the argument,
+what was expected and what was given -- never an ``IndexError`` deep inside numpy
+and never a silently wrong shape.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "as_array",
+    "check_ndim",
+    "pair",
+    "positive_pair",
+    "nonnegative_pair",
+    "check_choice",
+    "result_dtype",
+]
+
+
+def as_array(fn: str, name: str, value) -> np.ndarray:
+    """Return ``value`` as a numeric ndarray (float inputs keep their dtype).
+
+    Integer and boolean arrays are promoted to float64, so that ``conv2d`` of an
+    ``uint8`` image does not overflow. float16/32/64 stay what they are.
+    """
+    if isinstance(value, np.ndarray):
+        arr = value
+    elif isinstance(value, (list, tuple, numbers.Number)):
+        arr = np.asarray(value)
+    else:
+        raise TypeError(
+            f"{fn}: {name} must be a numpy array, got {type(value).__name__}"
+        )
+    if arr.dtype.kind in "biu":
+        arr = arr.astype(np.float64)
+    elif arr.dtype.kind != "f":
+        raise TypeError(
+            f"{fn}: {name} must hold real numbers, got dtype {arr.dtype}"
+        )
+    return arr
+
+
+def check_ndim(fn: str, name: str, arr: np.ndarray, ndim: int, layout: str) -> None:
+    """Raise ValueError unless ``arr`` has ``ndim`` dimensions (``layout`` names them)."""
+    if arr.ndim != ndim:
+        raise ValueError(
+            f"{fn}: {name} must be {ndim}-D {layout}, "
+            f"got a {arr.ndim}-D array of shape {tuple(arr.shape)}"
+        )
+
+
+def pair(fn: str, name: str, value) -> tuple[int, int]:
+    """Turn an int or a pair of ints into ``(vertical, horizontal)``."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{fn}: {name} must be an int or a pair of ints, got {value!r}")
+    if isinstance(value, numbers.Integral):
+        return int(value), int(value)
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(
+        isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_))
+        for v in value
+    ):
+        return int(value[0]), int(value[1])
+    raise TypeError(f"{fn}: {name} must be an int or a pair of ints, got {value!r}")
+
+
+def positive_pair(fn: str, name: str, value) -> tuple[int, int]:
+    """Like :func:`pair`, and both entries must be >= 1 (stride, dilation, kernel size)."""
+    result = pair(fn, name, value)
+    if min(result) < 1:
+        raise ValueError(f"{fn}: {name} must be positive, got {value!r}")
+    return result
+
+
+def nonnegative_pair(fn: str, name: str, value) -> tuple[int, int]:
+    """Like :func:`pair`, and both entries must be >= 0 (padding, output_padding)."""
+    result = pair(fn, name, value)
+    if min(result) < 0:
+        raise ValueError(f"{fn}: {name} must be non-negative, got {value!r}")
+    return result
+
+
+def check_choice(fn: str, name: str, value, choices: tuple[str, ...]) -> str:
+    """Raise ValueError unless ``value`` is one of the strings in ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{fn}: {name} must be one of {options}, got {value!r}")
+    return value
+
+
+def result_dtype(*arrays: np.ndarray) -> np.dtype:
+    """The float dtype an op returns: float32 only when every input is float32 (or narrower)."""
+    return np.result_type(*arrays, np.float32)

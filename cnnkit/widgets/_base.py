@@ -1,0 +1,152 @@
+"""Pieces every explorer shares.
+
+An explorer runs the student's function next to cnnkit's and says plainly what
+happened: the student's result matches, differs (and where), is not written yet,
+or raised. It never shows a traceback. Its parts are ordinary ipywidgets, so a
+test drives it from code by setting ``explorer.controls[name].value`` and reads
+``explorer.status_kind`` and ``explorer.status.value``.
+
+CSS classes (stable, for the browser tests): every explorer's outer box has
+``cnnkit-explorer``; its status line has ``cnnkit-status`` plus one of
+``cnnkit-status-ok``, ``cnnkit-status-differs``, ``cnnkit-status-missing``,
+``cnnkit-status-error``.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from cnnkit.checking import describe_mismatch
+
+STATUS_KINDS = ("ok", "differs", "missing", "error")
+
+_STATUS_STYLE = {
+    "ok": ("#1b5e20", "#e8f5e9", "✔"),
+    "differs": ("#b71c1c", "#ffebee", "✘"),
+    "missing": ("#5d4037", "#fff8e1", "✎"),
+    "error": ("#b71c1c", "#ffebee", "⚠"),
+}
+
+
+def ipywidgets():
+    """Import ipywidgets on first use (keeps ``import cnnkit`` light)."""
+    import ipywidgets as widgets
+
+    return widgets
+
+
+@dataclass
+class Outcome:
+    """What calling a student's function gave.
+
+    Attributes
+    ----------
+    kind : str
+        ``"ok"`` (returned a value), ``"missing"`` (not written yet) or ``"error"``.
+    value : Any
+        The returned value when ``kind == "ok"``.
+    message : str
+        A one-line explanation for the status line.
+    """
+
+    kind: str
+    value: Any = None
+    message: str = ""
+
+
+def call_student(function: Callable | None, *args, name: str = "your function", **kwargs) -> Outcome:
+    """Call ``function``; turn "not written yet" and exceptions into an :class:`Outcome`."""
+    if function is None:
+        return Outcome("missing", message=f"{name} is not implemented yet: write it above and run its cell")
+    try:
+        value = function(*args, **kwargs)
+    except NotImplementedError:
+        return Outcome("missing", message=f"{name} is not implemented yet: write it above and run its cell")
+    except Exception as error:  # shown to the student as one line, never a traceback
+        return Outcome("error", message=f"{name} raised {type(error).__name__}: {error}")
+    if value is None:
+        return Outcome("error", message=f"{name} returned None: did you forget to `return` the result?")
+    return Outcome("ok", value=value)
+
+
+def compare_outcome(outcome: Outcome, expected, *, name: str = "your function") -> tuple[str, str]:
+    """Compare a student's outcome with the reference result: ``(kind, message)``."""
+    if outcome.kind != "ok":
+        return outcome.kind, outcome.message
+    actual = np.asarray(outcome.value, dtype=float)
+    expected = np.asarray(expected, dtype=float)
+    if actual.shape != expected.shape:
+        return "differs", f"{name} gave shape {actual.shape}, the reference gives {expected.shape}"
+    problem = describe_mismatch(actual, expected)
+    if problem is None:
+        return "ok", f"{name} matches the reference"
+    return "differs", f"{name} differs from the reference: {problem}"
+
+
+def figure_to_png(figure) -> bytes:
+    """Render a matplotlib figure to PNG bytes and close it (for ``ipywidgets.Image``)."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+class Explorer:
+    """Base class: a titled box with controls, a picture and a status line.
+
+    Subclasses build ``self.controls`` (a dict of ipywidgets keyed by parameter
+    name), call :meth:`_assemble` once, and implement :meth:`refresh`, which
+    recomputes, redraws and calls :meth:`set_status`. Every control change calls
+    :meth:`refresh`.
+    """
+
+    title = "Explorer"
+
+    def __init__(self) -> None:
+        widgets = ipywidgets()
+        self.controls: dict[str, Any] = {}
+        self.image = widgets.Image(format="png")
+        self.status = widgets.HTML()
+        self.status.add_class("cnnkit-status")
+        self.status_kind = "missing"
+        self.widget = None
+
+    def _assemble(self, extra: list | None = None) -> None:
+        widgets = ipywidgets()
+        heading = widgets.HTML(f"<b>{html.escape(self.title)}</b>")
+        controls = widgets.VBox(list(self.controls.values()))
+        children = [heading, controls, *(extra or []), self.image, self.status]
+        self.widget = widgets.VBox(children)
+        self.widget.add_class("cnnkit-explorer")
+        for control in self.controls.values():
+            control.observe(lambda _change: self.refresh(), names="value")
+        self.refresh()
+
+    def set_status(self, kind: str, message: str) -> None:
+        """Show ``message`` in the status line, styled by ``kind`` (one of STATUS_KINDS)."""
+        if kind not in STATUS_KINDS:
+            raise ValueError(f"set_status: kind must be one of {STATUS_KINDS}, got {kind!r}")
+        color, background, icon = _STATUS_STYLE[kind]
+        for other in STATUS_KINDS:
+            self.status.remove_class(f"cnnkit-status-{other}")
+        self.status.add_class(f"cnnkit-status-{kind}")
+        self.status_kind = kind
+        self.status.value = (
+            f'<div style="color:{color};background:{background};padding:4px 8px;'
+            f'border-radius:4px">{icon} {html.escape(message)}</div>'
+        )
+
+    def refresh(self) -> None:  # pragma: no cover - subclasses implement it
+        raise NotImplementedError
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
