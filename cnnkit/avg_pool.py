@@ -1,0 +1,203 @@
+"""Average pooling: forward and backward, a readable loop version beside the fast one.
+
+The window geometry and the helpers that visit every window one offset at a time
+come from :mod:`cnnkit.max_pool`. What is special here is the divisor of each window,
+which follows PyTorch exactly (see :func:`window_divisors`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._args import result_dtype
+from .max_pool import (check_dout, pad_for_windows, padded_size, pool_geometry, window_offsets,
+                       window_tap)
+
+__all__ = [
+    "avg_pool2d",
+    "avg_pool2d_backward",
+    "avg_pool2d_loops",
+    "avg_pool2d_backward_loops",
+    "window_divisors",
+]
+
+
+def _validated(fn, x, kernel_size, stride, padding, ceil_mode, count_include_pad):
+    if not isinstance(count_include_pad, (bool, np.bool_)):
+        raise TypeError(f"{fn}: count_include_pad must be True or False, "
+                        f"got {count_include_pad!r}")
+    return pool_geometry(fn, x, kernel_size, stride, padding, 1, ceil_mode)
+
+
+def _divisor_of_window(start, kernel, size, padding, count_include_pad):
+    """Divisor of the window that starts at padded-free index ``start`` along one axis.
+
+    ``start`` may be negative (the window begins in the left padding). The window
+    is clipped to the padded input ``[-padding, size + padding)``; that length is
+    the divisor with ``count_include_pad``, the number of real input cells without.
+    """
+    end = min(start + kernel, size + padding)
+    if count_include_pad:
+        return end - start
+    return min(end, size) - max(start, 0)
+
+
+def window_divisors(size, kernel, stride, padding, out, count_include_pad):
+    """Divisors of the ``out`` windows along one axis, as an int array of shape (out,).
+
+    The divisor of a 2-D window is the product of its row and column divisors.
+    """
+    return np.array([_divisor_of_window(i * stride - padding, kernel, size, padding,
+                                        count_include_pad) for i in range(out)])
+
+
+def _divisor_grid(x, geometry, count_include_pad):
+    """Divisor of every window, shape (OH, OW), dtype of ``x``."""
+    rows, cols = (window_divisors(size, k, s, p, o, count_include_pad)
+                  for size, k, s, p, o in zip(x.shape[2:], geometry.kernel, geometry.stride,
+                                              geometry.padding, geometry.out_size))
+    return np.outer(rows, cols).astype(x.dtype)
+
+
+def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    """2-D average pooling, as ``torch.nn.functional.avg_pool2d``.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C, H, W)
+    kernel_size : int or (int, int)
+        Window size ``(kh, kw)``.
+    stride : int or (int, int), optional
+        Step between windows; defaults to ``kernel_size``.
+    padding : int or (int, int)
+        Cells of zeros added on each side, at most ``kernel_size // 2``.
+    ceil_mode : bool
+        Round the output size up, keeping a last partial window if it starts inside
+        the input or the left padding.
+    count_include_pad : bool
+        Count the padding cells in the divisor (True, the default) or only the real
+        input cells (False).
+
+    Returns
+    -------
+    out : ndarray, shape (N, C, OH, OW), dtype of ``x`` (integers become float64)
+
+    Notes
+    -----
+    .. math:: out[n, c, i, j] = \\frac{1}{D_{ij}} \\sum_{a < k_h,\\, b < k_w}
+              x_{pad}[n, c,\\, i s_h + a,\\, j s_w + b]
+
+    with ``x_pad`` padded with zeros. The divisor :math:`D_{ij}` is ``kh * kw`` for a
+    window that lies inside the padded input. A ceil_mode window that runs past the
+    padded input is clipped to it first; with ``count_include_pad=False`` only the
+    real input cells of the window are counted (the rules of PyTorch).
+
+    Examples
+    --------
+    >>> avg_pool2d(np.arange(16.0).reshape(1, 1, 4, 4), 2)[0, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
+    """
+    x, geometry = _validated("avg_pool2d", x, kernel_size, stride, padding, ceil_mode,
+                             count_include_pad)
+    padded = pad_for_windows(x, geometry, 0)
+    offsets = window_offsets(geometry)
+    total = window_tap(padded, geometry, *offsets[0]).copy()
+    for a, b in offsets[1:]:
+        total += window_tap(padded, geometry, a, b)
+    total /= _divisor_grid(x, geometry, count_include_pad)
+    return total
+
+
+def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0, ceil_mode=False,
+                        count_include_pad=True):
+    """Gradient of :func:`avg_pool2d` with respect to ``x``.
+
+    Parameters
+    ----------
+    dout : ndarray, shape (N, C, OH, OW)
+        Gradient of the loss with respect to the output of ``avg_pool2d``.
+    x : ndarray, shape (N, C, H, W)
+        The input of the forward pass (only its shape and dtype matter).
+    kernel_size, stride, padding, ceil_mode, count_include_pad
+        As in :func:`avg_pool2d`.
+
+    Returns
+    -------
+    dx : ndarray, shape (N, C, H, W)
+
+    Notes
+    -----
+    Each output cell spreads its gradient evenly over the cells of its window:
+    :math:`dx[n, c, r, q] = \\sum_{(i, j):\\ (r, q) \\in W_{ij}} dout[n, c, i, j] / D_{ij}`.
+    Overlapping windows add up; the share that falls on padding is dropped.
+    """
+    fn = "avg_pool2d_backward"
+    x, geometry = _validated(fn, x, kernel_size, stride, padding, ceil_mode,
+                             count_include_pad)
+    dout = check_dout(fn, dout, x, geometry)
+    dtype = result_dtype(dout, x)
+    share = dout.astype(dtype) / _divisor_grid(x, geometry, count_include_pad).astype(dtype)
+    dpadded = np.zeros((*x.shape[:2], *padded_size(*x.shape[2:], geometry)), dtype=dtype)
+    for a, b in window_offsets(geometry):
+        window_tap(dpadded, geometry, a, b)[...] += share
+    (ph, pw), (h, w) = geometry.padding, x.shape[2:]
+    return np.ascontiguousarray(dpadded[:, :, ph:ph + h, pw:pw + w])
+
+
+def _window_cells(geometry, i, j, h, w):
+    """Window ``(i, j)``: its divisor-free extent and the input cells it covers."""
+    (kh, kw), (sh, sw), (ph, pw) = geometry.kernel, geometry.stride, geometry.padding
+    top, left = i * sh - ph, j * sw - pw
+    cells = [(r, q) for r in range(top, top + kh) for q in range(left, left + kw)
+             if 0 <= r < h and 0 <= q < w]
+    return top, left, cells
+
+
+def _loop_divisor(geometry, top, left, h, w, cells, count_include_pad):
+    """Divisor of one window, written out as PyTorch's CPU kernel computes it."""
+    (kh, kw), (ph, pw) = geometry.kernel, geometry.padding
+    if not count_include_pad:
+        return len(cells)
+    bottom, right = min(top + kh, h + ph), min(left + kw, w + pw)  # clip to padded input
+    return (bottom - top) * (right - left)
+
+
+def avg_pool2d_loops(x, kernel_size, stride=None, padding=0, ceil_mode=False,
+                     count_include_pad=True):
+    """Loop version of :func:`avg_pool2d`: one output cell at a time (slow, for reading)."""
+    x, geometry = _validated("avg_pool2d_loops", x, kernel_size, stride, padding, ceil_mode,
+                             count_include_pad)
+    n_batch, channels, h, w = x.shape
+    oh, ow = geometry.out_size
+    out = np.empty((n_batch, channels, oh, ow), dtype=x.dtype)
+    for i in range(oh):
+        for j in range(ow):
+            top, left, cells = _window_cells(geometry, i, j, h, w)
+            divisor = _loop_divisor(geometry, top, left, h, w, cells, count_include_pad)
+            for n in range(n_batch):
+                for c in range(channels):
+                    total = sum(x[n, c, r, q] for r, q in cells)  # padding adds zeros
+                    out[n, c, i, j] = total / divisor
+    return out
+
+
+def avg_pool2d_backward_loops(dout, x, kernel_size, stride=None, padding=0, ceil_mode=False,
+                              count_include_pad=True):
+    """Loop version of :func:`avg_pool2d_backward` (slow, for reading)."""
+    fn = "avg_pool2d_backward_loops"
+    x, geometry = _validated(fn, x, kernel_size, stride, padding, ceil_mode, count_include_pad)
+    dout = check_dout(fn, dout, x, geometry)
+    n_batch, channels, h, w = x.shape
+    oh, ow = geometry.out_size
+    dx = np.zeros(x.shape, dtype=result_dtype(dout, x))
+    for i in range(oh):
+        for j in range(ow):
+            top, left, cells = _window_cells(geometry, i, j, h, w)
+            divisor = _loop_divisor(geometry, top, left, h, w, cells, count_include_pad)
+            for n in range(n_batch):
+                for c in range(channels):
+                    for r, q in cells:
+                        dx[n, c, r, q] += dout[n, c, i, j] / divisor
+    return dx
