@@ -50,6 +50,9 @@ def pool_geometry(fn, x, kernel_size, stride, padding, dilation, ceil_mode):
     """
     x = as_array(fn, "x", x)
     check_ndim(fn, "x", x, 4, "(N, C, H, W)")
+    if 0 in x.shape[2:]:
+        raise ValueError(f"{fn}: x must have a non-empty height and width, "
+                         f"got shape {tuple(x.shape)}")
     kernel = positive_pair(fn, "kernel_size", kernel_size)
     strides = kernel if stride is None else positive_pair(fn, "stride", stride)
     pads = nonnegative_pair(fn, "padding", padding)
