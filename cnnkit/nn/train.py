@@ -1,0 +1,141 @@
+"""Mini-batch training: one step, an epoch loop with a text progress bar, and evaluation."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["History", "ProgressBar", "train_step", "predict", "accuracy", "fit"]
+
+
+def train_step(model, loss_fn, optimizer, xb: np.ndarray, yb: np.ndarray) -> float:
+    """One update on one mini-batch: zero the gradients, forward, loss, backward, step.
+
+    Parameters
+    ----------
+    model : Sequential
+    loss_fn : callable
+        ``loss_fn(logits, labels) -> (loss, dlogits)``, e.g. :func:`softmax_cross_entropy`.
+    optimizer : SGD or Adam
+    xb : ndarray, shape (B, C, H, W)
+    yb : ndarray of int, shape (B,)
+
+    Returns
+    -------
+    float
+        The batch's loss before the update.
+    """
+    optimizer.zero_grad()
+    logits = model.forward(xb)
+    loss, dlogits = loss_fn(logits, yb)
+    model.backward(dlogits)
+    optimizer.step()
+    return float(loss)
+
+
+def predict(model, x: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    """Class scores (logits) of every image, shape (N, K), in batches."""
+    outputs = [model.forward(x[start:start + batch_size]) for start in range(0, len(x), batch_size)]
+    return np.concatenate(outputs, axis=0)
+
+
+def accuracy(model, x: np.ndarray, y: np.ndarray, batch_size: int = 256) -> float:
+    """Fraction of images whose highest score is the true class."""
+    return float(np.mean(predict(model, x, batch_size).argmax(axis=1) == y))
+
+
+class ProgressBar:
+    """A text progress bar: redrawn in place on a terminal, one line per epoch elsewhere.
+
+    Jupyter's stdout is not a terminal, so a notebook gets one short line per
+    epoch; nothing is written to stderr (nbgrader would count it as a failure).
+    """
+
+    def __init__(self, total: int, width: int = 30, stream=None) -> None:
+        self.total, self.width = int(total), int(width)
+        self.stream = stream if stream is not None else sys.stdout
+        self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def update(self, done: int, message: str = "") -> None:
+        """Redraw (terminal only) at ``done`` of ``total`` steps."""
+        if not self.interactive:
+            return
+        filled = int(self.width * done / max(1, self.total))
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{self.total} {message}")
+        self.stream.flush()
+
+    def line(self, message: str) -> None:
+        """End the current bar with ``message`` on its own line."""
+        prefix = "\r" if self.interactive else ""
+        self.stream.write(f"{prefix}{message}" + " " * (self.width if self.interactive else 0) + "\n")
+        self.stream.flush()
+
+
+@dataclass
+class History:
+    """What :func:`fit` measured: per-step loss, per-epoch loss and accuracies, seconds."""
+
+    step_loss: list = field(default_factory=list)
+    epoch_loss: list = field(default_factory=list)
+    train_accuracy: list = field(default_factory=list)
+    test_accuracy: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def fit(model, loss_fn, optimizer, x_train, y_train, *, epochs: int = 5, batch_size: int = 32,
+        seed: int = 0, x_test=None, y_test=None, step=train_step, verbose: bool = True) -> History:
+    """Train for ``epochs`` passes over shuffled mini-batches; deterministic for a given seed.
+
+    Parameters
+    ----------
+    model, loss_fn, optimizer
+        As in :func:`train_step`.
+    x_train : ndarray, shape (N, C, H, W)
+    y_train : ndarray of int, shape (N,)
+    epochs, batch_size : int
+    seed : int
+        Fixes the order of the mini-batches.
+    x_test, y_test : ndarray, optional
+        Held-out images; their accuracy is recorded after every epoch.
+    step : callable
+        ``step(model, loss_fn, optimizer, xb, yb) -> loss``; pass your own ``train_step``.
+    verbose : bool
+        Print one line per epoch (a live bar on a terminal).
+
+    Returns
+    -------
+    History
+    """
+    if epochs < 1 or batch_size < 1:
+        raise ValueError(f"fit: epochs and batch_size must be >= 1, got {epochs} and {batch_size}")
+    if len(x_train) != len(y_train):
+        raise ValueError(f"fit: x_train has {len(x_train)} images but y_train {len(y_train)} labels")
+    order_rng = np.random.default_rng(seed)
+    history = History()
+    batches = -(-len(x_train) // batch_size)
+    start = time.perf_counter()
+    for epoch in range(1, epochs + 1):
+        bar = ProgressBar(batches) if verbose else None
+        order = order_rng.permutation(len(x_train))
+        losses = []
+        for b in range(batches):
+            index = order[b * batch_size:(b + 1) * batch_size]
+            losses.append(float(step(model, loss_fn, optimizer, x_train[index], y_train[index])))
+            if bar:
+                bar.update(b + 1, f"loss {losses[-1]:.3f}")
+        history.step_loss += losses
+        history.epoch_loss.append(float(np.mean(losses)))
+        history.train_accuracy.append(accuracy(model, x_train, y_train))
+        summary = (f"epoch {epoch}/{epochs}  loss {history.epoch_loss[-1]:.4f}  "
+                   f"train acc {history.train_accuracy[-1]:.3f}")
+        if x_test is not None:
+            history.test_accuracy.append(accuracy(model, x_test, y_test))
+            summary += f"  test acc {history.test_accuracy[-1]:.3f}"
+        if bar:
+            bar.line(summary + f"  ({time.perf_counter() - start:.1f} s)")
+    history.seconds = time.perf_counter() - start
+    return history
