@@ -1,0 +1,214 @@
+"""2-D convolution (cross-correlation, as in every deep-learning library) and its gradients.
+
+``conv2d_loops`` / ``conv2d_backward_loops`` spell the formula out with Python
+loops -- read those first. ``conv2d`` / ``conv2d_backward`` compute the same
+numbers with im2col and one matrix product (see ``cnnkit._im2col``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _im2col
+from ._args import as_array, check_choice, check_ndim, nonnegative_pair, positive_pair, result_dtype
+
+__all__ = ["conv2d", "conv2d_backward", "conv2d_loops", "conv2d_backward_loops"]
+
+
+class _Conv(NamedTuple):
+    """A checked conv2d call: arrays in the result dtype and every size as pairs."""
+
+    x: np.ndarray
+    w: np.ndarray
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    pads: tuple[int, int, int, int]   # top, bottom, left, right
+    out_size: tuple[int, int]
+    groups: int
+
+
+def _same_pads(fn, kernel, stride, dilation):
+    if stride != (1, 1):
+        raise ValueError(f"{fn}: padding='same' needs stride 1, got stride={stride}")
+    pads = []
+    for k, d in zip(kernel, dilation):
+        total = d * (k - 1)
+        pads += [total // 2, total - total // 2]   # an odd total puts the extra row below
+    return tuple(pads)
+
+
+def _check_conv2d(fn, x, w, stride, padding, dilation, groups, **others) -> _Conv:
+    x = as_array(fn, "x", x)
+    w = as_array(fn, "w", w)
+    check_ndim(fn, "x", x, 4, "(N, C, H, W)")
+    check_ndim(fn, "w", w, 4, "(F, C/groups, kH, kW)")
+    groups = _im2col.check_groups(fn, groups, x.shape[1], w.shape[0],
+                                  "channels of x (x.shape[1])", "filters of w (w.shape[0])")
+    if x.shape[1] != w.shape[1] * groups:
+        grouped = f" x groups={groups}" if groups > 1 else ""
+        raise ValueError(f"{fn}: x has {x.shape[1]} channels but w expects "
+                         f"{w.shape[1] * groups} (w.shape = {tuple(w.shape)}{grouped})")
+    stride = positive_pair(fn, "stride", stride)
+    dilation = positive_pair(fn, "dilation", dilation)
+    kernel = w.shape[2:]
+    if isinstance(padding, str):
+        check_choice(fn, "padding", padding, ("valid", "same"))
+        pads = (0, 0, 0, 0) if padding == "valid" else _same_pads(fn, kernel, stride, dilation)
+    else:
+        ph, pw = nonnegative_pair(fn, "padding", padding)
+        pads = (ph, ph, pw, pw)
+    padded = (x.shape[2] + pads[0] + pads[1], x.shape[3] + pads[2] + pads[3])
+    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    if span[0] > padded[0] or span[1] > padded[1]:
+        raise ValueError(
+            f"{fn}: the kernel spans {span[0]}x{span[1]} (w.shape = {tuple(w.shape)}, "
+            f"dilation={dilation}) but the padded input is only {padded[0]}x{padded[1]} "
+            f"(x.shape = {tuple(x.shape)}, padding={padding!r})")
+    out_size = tuple((p - e) // s + 1 for p, e, s in zip(padded, span, stride))
+    dtype = result_dtype(x, w, *[as_array(fn, name, a) for name, a in others.items() if a is not None])
+    return _Conv(x.astype(dtype, copy=False), w.astype(dtype, copy=False), stride, dilation,
+                 pads, out_size, groups)
+
+
+def _check_dout(fn, dout, expected_shape, dtype):
+    dout = as_array(fn, "dout", dout)
+    if dout.shape != tuple(expected_shape):
+        raise ValueError(f"{fn}: dout must have the output's shape {tuple(expected_shape)}, "
+                         f"got {tuple(dout.shape)}")
+    return dout.astype(dtype, copy=False)
+
+
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution of a batch of images with a bank of filters (as ``torch.nn.functional.conv2d``).
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C, H, W)
+    w : ndarray, shape (F, C/groups, kH, kW)
+    b : ndarray, shape (F,), optional
+    stride, dilation : int or (int, int)
+    padding : int or (int, int) or {'valid', 'same'}
+        Zeros added on each side. ``'same'`` (stride 1 only) keeps ``H x W``;
+        when the dilated kernel is even, the extra row/column goes bottom/right.
+    groups : int
+        Channels split into ``groups`` blocks; filter block ``g`` sees only input block ``g``.
+
+    Returns
+    -------
+    ndarray, shape (N, F, Ho, Wo)
+        float32 if every input is float32, else float64.
+
+    Notes
+    -----
+    With ``X`` the zero-padded input and ``c`` running over the channels of filter ``f``'s group,
+
+    .. math:: O[n, f, i, j] = b[f] + \\sum_c \\sum_m \\sum_l
+              X[n, c, i s + m d, j s + l d]\\, K[f, c, m, l]
+
+    and ``Ho = floor((H + 2p - d (kH - 1) - 1) / s) + 1`` (same for ``Wo``).
+    """
+    fn = "conv2d"
+    conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, b=b)
+    bias = _im2col.check_bias(fn, b, conv.w.shape[0], conv.x.dtype)
+    xp = _im2col.pad_spatial(conv.x, conv.pads)
+    out = _im2col.correlate_windows(xp, conv.w, conv.stride, conv.dilation, conv.out_size,
+                                    conv.groups)
+    if bias is not None:
+        out += bias[:, None, None]
+    return out
+
+
+def conv2d_backward(dout, x, w, stride=1, padding=0, dilation=1, groups=1):
+    """Gradients of ``conv2d`` with respect to its input, weights and bias.
+
+    Parameters
+    ----------
+    dout : ndarray, shape (N, F, Ho, Wo)
+        Gradient of the loss with respect to ``conv2d(x, w, b, ...)``.
+    x, w, stride, padding, dilation, groups
+        As given to :func:`conv2d`.
+
+    Returns
+    -------
+    dx : ndarray, shape (N, C, H, W)
+    dw : ndarray, shape (F, C/groups, kH, kW)
+    db : ndarray, shape (F,)
+
+    Notes
+    -----
+    .. math:: \\frac{\\partial L}{\\partial K[f, c, m, l]} = \\sum_{n, i, j} dO[n, f, i, j]\\,
+              X[n, c, i s + m d, j s + l d], \\qquad
+              \\frac{\\partial L}{\\partial b[f]} = \\sum_{n, i, j} dO[n, f, i, j]
+
+    and ``dX`` (of the padded input) receives ``dO[n, f, i, j] K[f, c, m, l]`` at every
+    ``[n, c, i s + m d, j s + l d]``; the padding border is then cut off.
+    """
+    fn = "conv2d_backward"
+    conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, dout=dout)
+    n, _, h, width = conv.x.shape
+    dout = _check_dout(fn, dout, (n, conv.w.shape[0]) + conv.out_size, conv.x.dtype)
+    top, bottom, left, right = conv.pads
+    xp = _im2col.pad_spatial(conv.x, conv.pads)
+    dw = _im2col.weight_gradient(xp, dout, conv.w.shape[2:], conv.stride, conv.dilation,
+                                 conv.groups)
+    dxp = _im2col.scatter_windows(dout, conv.w, conv.stride, conv.dilation, xp.shape[2:],
+                                  conv.groups)
+    dx = dxp[:, :, top:top + h, left:left + width]
+    return np.ascontiguousarray(dx), dw, dout.sum(axis=(0, 2, 3))
+
+
+def conv2d_loops(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    """Loop version of :func:`conv2d`: one output value at a time, the formula as written.
+
+    Same parameters, result and errors as :func:`conv2d`; thousands of times slower.
+    """
+    fn = "conv2d_loops"
+    conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, b=b)
+    bias = _im2col.check_bias(fn, b, conv.w.shape[0], conv.x.dtype)
+    xp = _im2col.pad_spatial(conv.x, conv.pads)
+    n_images, filters, per_group = xp.shape[0], conv.w.shape[0], conv.w.shape[1]
+    filters_per_group = filters // conv.groups
+    out = np.zeros((n_images, filters) + conv.out_size, dtype=conv.x.dtype)
+    for n in range(n_images):
+        for f in range(filters):
+            group = f // filters_per_group
+            channels = slice(group * per_group, (group + 1) * per_group)
+            for i in range(conv.out_size[0]):
+                for j in range(conv.out_size[1]):
+                    rows, cols = _im2col.window_slices(i, j, conv.w.shape[2:], conv.stride,
+                                                       conv.dilation)
+                    # sum over c, m, l of X[n, c, i*s + m*d, j*s + l*d] * K[f, c, m, l]
+                    out[n, f, i, j] = np.sum(xp[n, channels, rows, cols] * conv.w[f])
+                    if bias is not None:
+                        out[n, f, i, j] += bias[f]
+    return out
+
+
+def conv2d_backward_loops(dout, x, w, stride=1, padding=0, dilation=1, groups=1):
+    """Loop version of :func:`conv2d_backward`: each output value sends its gradient back.
+
+    Same parameters, results and errors as :func:`conv2d_backward`.
+    """
+    fn = "conv2d_backward_loops"
+    conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, dout=dout)
+    n_images, _, h, width = conv.x.shape
+    filters, per_group = conv.w.shape[:2]
+    dout = _check_dout(fn, dout, (n_images, filters) + conv.out_size, conv.x.dtype)
+    xp = _im2col.pad_spatial(conv.x, conv.pads)
+    dxp, dw = np.zeros_like(xp), np.zeros_like(conv.w)
+    filters_per_group = filters // conv.groups
+    for n in range(n_images):
+        for f in range(filters):
+            group = f // filters_per_group
+            channels = slice(group * per_group, (group + 1) * per_group)
+            for i in range(conv.out_size[0]):
+                for j in range(conv.out_size[1]):
+                    rows, cols = _im2col.window_slices(i, j, conv.w.shape[2:], conv.stride,
+                                                       conv.dilation)
+                    dxp[n, channels, rows, cols] += dout[n, f, i, j] * conv.w[f]
+                    dw[f] += dout[n, f, i, j] * xp[n, channels, rows, cols]
+    top, _, left, _ = conv.pads
+    dx = dxp[:, :, top:top + h, left:left + width].copy()
+    return dx, dw, dout.sum(axis=(0, 2, 3))

@@ -1,0 +1,227 @@
+"""Transposed 2-D convolution ("deconvolution", fractionally strided convolution).
+
+A transposed convolution runs a convolution backwards: every input pixel stamps a
+copy of the kernel, scaled by its value, onto the output, ``stride`` pixels apart,
+and overlapping stamps add up. It is exactly the input-gradient of ``conv2d``
+with the same weights, so the fast version reuses conv2d's col2im scatter, and its
+gradients are a conv2d forward (for ``dx``) and a conv2d weight-gradient (for ``dw``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _im2col
+from ._args import as_array, check_ndim, nonnegative_pair, positive_pair, result_dtype
+
+__all__ = ["conv_transpose2d", "conv_transpose2d_backward", "conv_transpose2d_loops",
+           "conv_transpose2d_backward_loops"]
+
+
+class _ConvT(NamedTuple):
+    """A checked conv_transpose2d call: arrays in the result dtype and sizes as pairs."""
+
+    x: np.ndarray
+    w: np.ndarray
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    dilation: tuple[int, int]
+    out_size: tuple[int, int]
+    groups: int
+
+    @property
+    def out_channels(self) -> int:
+        return self.w.shape[1] * self.groups
+
+    @property
+    def padded_size(self) -> tuple[int, int]:
+        return tuple(o + 2 * p for o, p in zip(self.out_size, self.padding))
+
+
+def _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+                            **others) -> _ConvT:
+    x = as_array(fn, "x", x)
+    w = as_array(fn, "w", w)
+    check_ndim(fn, "x", x, 4, "(N, C_in, H, W)")
+    check_ndim(fn, "w", w, 4, "(C_in, C_out/groups, kH, kW)")
+    if x.shape[1] != w.shape[0]:
+        raise ValueError(f"{fn}: x has {x.shape[1]} channels but w expects {w.shape[0]} "
+                         f"(w.shape = {tuple(w.shape)}; w[c] is the kernel that input "
+                         f"channel c stamps onto the output)")
+    groups = _im2col.check_groups(fn, groups, x.shape[1], x.shape[1],
+                                  "channels of x (x.shape[1])", "channels of x (x.shape[1])")
+    stride = positive_pair(fn, "stride", stride)
+    padding = nonnegative_pair(fn, "padding", padding)
+    output_padding = nonnegative_pair(fn, "output_padding", output_padding)
+    dilation = positive_pair(fn, "dilation", dilation)
+    out_size = []
+    for axis in range(2):
+        i, k, s, p = x.shape[2 + axis], w.shape[2 + axis], stride[axis], padding[axis]
+        extra, d = output_padding[axis], dilation[axis]
+        if extra >= s and extra >= d:
+            raise ValueError(f"{fn}: output_padding must be smaller than stride or dilation, "
+                             f"got output_padding={output_padding} with stride={stride}, "
+                             f"dilation={dilation}")
+        o = (i - 1) * s - 2 * p + d * (k - 1) + extra + 1
+        if o <= 0:
+            raise ValueError(f"{fn}: padding={padding} crops the whole output: output size "
+                             f"(i-1)*s - 2p + d*(k-1) + output_padding + 1 would be {o} "
+                             f"(x.shape = {tuple(x.shape)}, w.shape = {tuple(w.shape)})")
+        out_size.append(o)
+    dtype = result_dtype(x, w, *[as_array(fn, name, a) for name, a in others.items()
+                                 if a is not None])
+    return _ConvT(x.astype(dtype, copy=False), w.astype(dtype, copy=False), stride, padding,
+                  dilation, tuple(out_size), groups)
+
+
+def _crop(yp: np.ndarray, conv: _ConvT) -> np.ndarray:
+    (ph, pw), (ho, wo) = conv.padding, conv.out_size
+    return np.ascontiguousarray(yp[:, :, ph:ph + ho, pw:pw + wo])
+
+
+def _check_dout(fn, dout, conv: _ConvT):
+    dout = as_array(fn, "dout", dout)
+    expected = (conv.x.shape[0], conv.out_channels) + conv.out_size
+    if dout.shape != expected:
+        raise ValueError(f"{fn}: dout must have the output's shape {expected}, "
+                         f"got {tuple(dout.shape)}")
+    return _im2col.pad_spatial(dout.astype(conv.x.dtype, copy=False),
+                               (conv.padding[0],) * 2 + (conv.padding[1],) * 2)
+
+
+def conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Transposed 2-D convolution (as ``torch.nn.functional.conv_transpose2d``).
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, C_in, H, W)
+    w : ndarray, shape (C_in, C_out/groups, kH, kW)
+    b : ndarray, shape (C_out,), optional
+    stride, dilation : int or (int, int)
+        Distance between the stamps of neighbouring input pixels; spacing of kernel taps.
+    padding : int or (int, int)
+        Rows/columns cut from each side of the full result (undoes a conv2d's padding).
+    output_padding : int or (int, int)
+        Rows/columns added at the bottom/right, ``< stride`` or ``< dilation``; picks
+        which of the input sizes that a strided conv2d maps to ``H`` to produce.
+    groups : int
+
+    Returns
+    -------
+    ndarray, shape (N, C_out, Ho, Wo)
+        ``Ho = (H - 1) s - 2p + d (kH - 1) + output_padding + 1``.
+
+    Notes
+    -----
+    With ``c`` in the output channels of input channel ``c_in``'s group,
+
+    .. math:: Y_{full}[n, c, i s + m d, j s + l d] \\mathrel{+}= X[n, c_{in}, i, j]\\, K[c_{in}, c, m, l]
+
+    then ``Y = Y_full[:, :, p : p + Ho, p : p + Wo] + b``. This is the adjoint of
+    ``conv2d``: ``<conv2d(x, w), y> = <x, conv_transpose2d(y, w)>`` for the same arguments.
+    """
+    fn = "conv_transpose2d"
+    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+                                   b=b)
+    bias = _im2col.check_bias(fn, b, conv.out_channels, conv.x.dtype)
+    yp = _im2col.scatter_windows(conv.x, conv.w, conv.stride, conv.dilation, conv.padded_size,
+                                 conv.groups)
+    out = _crop(yp, conv)
+    if bias is not None:
+        out += bias[:, None, None]
+    return out
+
+
+def conv_transpose2d_backward(dout, x, w, stride=1, padding=0, output_padding=0, groups=1,
+                              dilation=1):
+    """Gradients of :func:`conv_transpose2d` with respect to input, weights and bias.
+
+    Parameters
+    ----------
+    dout : ndarray, shape (N, C_out, Ho, Wo)
+    x, w, stride, padding, output_padding, groups, dilation
+        As given to :func:`conv_transpose2d`.
+
+    Returns
+    -------
+    dx : ndarray, shape (N, C_in, H, W)
+    dw : ndarray, shape (C_in, C_out/groups, kH, kW)
+    db : ndarray, shape (C_out,)
+
+    Notes
+    -----
+    With ``dY`` the gradient zero-padded by ``p`` (the rows the forward cropped),
+
+    .. math:: dX[n, c_{in}, i, j] = \\sum_{c, m, l} dY[n, c, i s + m d, j s + l d]\\, K[c_{in}, c, m, l]
+
+    .. math:: dK[c_{in}, c, m, l] = \\sum_{n, i, j} X[n, c_{in}, i, j]\\, dY[n, c, i s + m d, j s + l d]
+
+    i.e. ``dX`` is ``conv2d(dY, w)`` and ``dK`` is conv2d's weight gradient with the
+    roles of input and output swapped.
+    """
+    fn = "conv_transpose2d_backward"
+    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+                                   dout=dout)
+    doutp = _check_dout(fn, dout, conv)
+    dx = _im2col.correlate_windows(doutp, conv.w, conv.stride, conv.dilation,
+                                   conv.x.shape[2:], conv.groups)
+    dw = _im2col.weight_gradient(doutp, conv.x, conv.w.shape[2:], conv.stride, conv.dilation,
+                                 conv.groups)
+    return dx, dw, doutp.sum(axis=(0, 2, 3))
+
+
+def _loop_positions(conv: _ConvT):
+    """Yield ``(n, c_in, i, j, out_channels, rows, cols)`` for every input pixel."""
+    n_images, in_channels, height, width = conv.x.shape
+    per_group_in = in_channels // conv.groups
+    per_group_out = conv.w.shape[1]
+    for n in range(n_images):
+        for c_in in range(in_channels):
+            group = c_in // per_group_in
+            out_channels = slice(group * per_group_out, (group + 1) * per_group_out)
+            for i in range(height):
+                for j in range(width):
+                    rows, cols = _im2col.window_slices(i, j, conv.w.shape[2:], conv.stride,
+                                                       conv.dilation)
+                    yield n, c_in, i, j, out_channels, rows, cols
+
+
+def conv_transpose2d_loops(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1,
+                           dilation=1):
+    """Loop version of :func:`conv_transpose2d`: each input pixel stamps its scaled kernel.
+
+    Same parameters, result and errors as :func:`conv_transpose2d`.
+    """
+    fn = "conv_transpose2d_loops"
+    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+                                   b=b)
+    bias = _im2col.check_bias(fn, b, conv.out_channels, conv.x.dtype)
+    yp = np.zeros((conv.x.shape[0], conv.out_channels) + conv.padded_size, dtype=conv.x.dtype)
+    for n, c_in, i, j, out_channels, rows, cols in _loop_positions(conv):
+        # Y_full[n, c, i*s + m*d, j*s + l*d] += X[n, c_in, i, j] * K[c_in, c, m, l]
+        yp[n, out_channels, rows, cols] += conv.x[n, c_in, i, j] * conv.w[c_in]
+    out = _crop(yp, conv)
+    if bias is not None:
+        out += bias[:, None, None]
+    return out
+
+
+def conv_transpose2d_backward_loops(dout, x, w, stride=1, padding=0, output_padding=0, groups=1,
+                                    dilation=1):
+    """Loop version of :func:`conv_transpose2d_backward`: one input pixel at a time.
+
+    Same parameters, results and errors as :func:`conv_transpose2d_backward`.
+    """
+    fn = "conv_transpose2d_backward_loops"
+    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+                                   dout=dout)
+    doutp = _check_dout(fn, dout, conv)
+    dx, dw = np.zeros_like(conv.x), np.zeros_like(conv.w)
+    for n, c_in, i, j, out_channels, rows, cols in _loop_positions(conv):
+        # the stamp of X[n, c_in, i, j] covered these output values: collect their gradients
+        window = doutp[n, out_channels, rows, cols]
+        dx[n, c_in, i, j] = np.sum(window * conv.w[c_in])
+        dw[c_in] += conv.x[n, c_in, i, j] * window
+    return dx, dw, doutp.sum(axis=(0, 2, 3))
