@@ -1,0 +1,86 @@
+"""Does training on the digits reduce the loss, deterministically, and is the data split sound?"""
+
+import io
+
+import numpy as np
+import pytest
+
+import cnnkit.nn as nn
+
+
+@pytest.fixture(scope="module")
+def digits():
+    pytest.importorskip("sklearn", reason="the digits ship with scikit-learn")
+    return nn.load_digits_nchw(seed=0)
+
+
+def test_split_is_stratified_scaled_and_fixed_by_seed(digits):
+    assert digits.x_train.shape == (1347, 1, 8, 8) and digits.x_test.shape == (450, 1, 8, 8)
+    assert digits.x_train.dtype == np.float32 and 0 <= digits.x_train.min() and digits.x_train.max() <= 1
+    counts = np.bincount(digits.y_test, minlength=10)
+    assert counts.min() >= 43 and counts.max() <= 47  # about 45 per class
+    again = nn.load_digits_nchw(seed=0)
+    np.testing.assert_array_equal(again.y_test, digits.y_test)
+    assert not np.array_equal(nn.load_digits_nchw(seed=1).y_test, digits.y_test)
+
+
+def test_training_on_a_subset_reduces_the_loss(digits):
+    """Two epochs of Adam on 300 digits: the loss falls by more than half and accuracy beats chance."""
+    model = nn.lenet_digits(seed=0)
+    x, y = digits.x_train[:300], digits.y_train[:300]
+    before, _ = nn.softmax_cross_entropy(nn.predict(model, x), y)
+    history = nn.fit(model, nn.softmax_cross_entropy, nn.Adam(model.parameters(), lr=0.01),
+                     x, y, epochs=3, batch_size=20, seed=0, verbose=False)
+    after, _ = nn.softmax_cross_entropy(nn.predict(model, x), y)
+    assert after < 0.5 * before
+    assert history.train_accuracy[-1] > 0.5
+    assert len(history.step_loss) == 3 * 15 and len(history.epoch_loss) == 3
+
+
+def test_training_is_deterministic_under_a_seed(digits):
+    runs = []
+    for _ in range(2):
+        model = nn.lenet_digits(seed=5)
+        history = nn.fit(model, nn.softmax_cross_entropy, nn.SGD(model.parameters(), lr=0.1, momentum=0.9),
+                         digits.x_train[:200], digits.y_train[:200], epochs=1, batch_size=32, seed=9,
+                         verbose=False)
+        runs.append((history.step_loss, [p.value.copy() for p in model.parameters()]))
+    assert runs[0][0] == runs[1][0]
+    for a, b in zip(runs[0][1], runs[1][1]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_train_step_updates_with_fresh_gradients(digits):
+    """Each train_step zeroes the gradients first: two steps equal two manual zero/forward/backward/steps."""
+    xb, yb = digits.x_train[:16], digits.y_train[:16]
+    model, manual = nn.lenet_digits(seed=2, dtype=np.float64), nn.lenet_digits(seed=2, dtype=np.float64)
+    optimizer, manual_optimizer = nn.SGD(model.parameters(), lr=0.5), nn.SGD(manual.parameters(), lr=0.5)
+    for _ in range(2):
+        nn.train_step(model, nn.softmax_cross_entropy, optimizer, xb, yb)
+        manual_optimizer.zero_grad()
+        _, dlogits = nn.softmax_cross_entropy(manual.forward(xb), yb)
+        manual.backward(dlogits)
+        manual_optimizer.step()
+    for a, b in zip(model.parameters(), manual.parameters()):
+        np.testing.assert_allclose(a.value, b.value)
+
+
+def test_progress_bar_prints_one_line_per_epoch_off_a_terminal():
+    stream = io.StringIO()
+    bar = nn.ProgressBar(10, stream=stream)
+    for step in range(10):
+        bar.update(step + 1)
+    bar.line("epoch 1/1 done")
+    assert stream.getvalue() == "epoch 1/1 done\n"
+
+
+def test_count_params_of_lenet():
+    """(1*9+1)*8 + (8*9+1)*16 + (64+1)*10 = 80 + 1168 + 650."""
+    assert nn.count_params(nn.lenet_digits()) == 1898
+
+
+def test_fit_refuses_mismatched_data(digits):
+    model = nn.lenet_digits()
+    with pytest.raises(ValueError, match="1347 images but y_train 10"):
+        nn.fit(model, nn.softmax_cross_entropy, nn.SGD(model.parameters()), digits.x_train,
+               digits.y_train[:10])
