@@ -1,0 +1,205 @@
+"""Chapter 07 explorers: check an assembled network layer by layer, and look at one digit.
+
+:class:`NetworkCheckExplorer` builds the learner's network, gives it the weights
+of cnnkit's reference network, and runs every layer forward and backward on the
+same input as the reference layer (each layer gets the reference's activation,
+so one wrong layer does not hide the others). The "Check my network" button or
+the ``batch`` control re-runs the check; ``explorer.rows`` holds one verdict per
+layer.
+
+:class:`DigitExplorer` shows a digit of the held-out set, the network's class
+probabilities and the feature maps of the first convolution.
+
+>>> from cnnkit.widgets.training import NetworkCheckExplorer
+>>> NetworkCheckExplorer(None).status_kind
+'missing'
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Callable
+
+import numpy as np
+
+from cnnkit.widgets._base import Explorer, call_student, compare_outcome, figure_to_png, ipywidgets
+
+__all__ = ["NetworkCheckExplorer", "DigitExplorer", "check_layers"]
+
+_MARK = {"ok": "✔", "differs": "✘", "missing": "✎", "error": "⚠"}
+
+
+def _layers(model) -> list:
+    return list(getattr(model, "layers", model))
+
+
+def _check_one_layer(index, mine, reference, x, rng) -> dict:
+    """Forward and backward of one layer beside the reference layer, on the reference's input."""
+    name = f"{index}: {type(mine).__name__}"
+    row = {"layer": name, "forward": "ok", "backward": "ok", "message": "matches the reference"}
+    theirs = [p.value for p in reference.parameters()]
+    own = list(mine.parameters()) if hasattr(mine, "parameters") else []
+    if len(own) != len(theirs) or any(np.shape(p.value) != np.shape(t) for p, t in zip(own, theirs)):
+        shapes = [np.shape(p.value) for p in own]
+        return dict(row, forward="differs", backward="differs",
+                    message=f"parameters of shapes {shapes}, expected {[t.shape for t in theirs]}")
+    for parameter, value in zip(own, theirs):
+        parameter.value = value.copy()
+        parameter.grad = np.zeros_like(value)
+    expected = reference.forward(x.copy())
+    kind, message = compare_outcome(call_student(mine.forward, x.copy(), name=f"{name}.forward"),
+                                    expected, name=f"{name}.forward")
+    if kind != "ok":
+        return dict(row, forward=kind, backward="missing", message=message)
+    dout = rng.standard_normal(expected.shape)
+    for p in reference.parameters():
+        p.grad = np.zeros_like(p.value)
+    expected_dx = reference.backward(dout.copy())
+    outcome = call_student(mine.backward, dout.copy(), name=f"{name}.backward")
+    kind, message = compare_outcome(outcome, expected_dx, name=f"dx of {name}.backward")
+    for parameter, ref in zip(own, reference.parameters()):
+        if kind == "ok":
+            kind, message = compare_outcome(call_student(lambda: parameter.grad), ref.grad,
+                                            name=f"{parameter.name}.grad of {name}")
+    return dict(row, backward=kind, message=message if kind != "ok" else row["message"])
+
+
+def check_layers(model, reference, x, seed: int = 0) -> list[dict]:
+    """One verdict per layer: ``{"layer", "forward", "backward", "message"}`` (kinds ok/differs/missing/error).
+
+    Parameters
+    ----------
+    model : Sequential or list of layers
+        The learner's network; its parameters are overwritten by the reference's.
+    reference : cnnkit.nn.Sequential
+    x : ndarray, shape (N, C, H, W)
+    seed : int
+        Seeds the upstream gradients.
+    """
+    mine, theirs = _layers(model), _layers(reference)
+    if len(mine) != len(theirs):
+        names = ", ".join(type(layer).__name__ for layer in theirs)
+        return [{"layer": "network", "forward": "differs", "backward": "differs",
+                 "message": f"{len(mine)} layers, the reference has {len(theirs)}: {names}"}]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for index, (layer, ref) in enumerate(zip(mine, theirs)):
+        rows.append(_check_one_layer(index, layer, ref, x, rng))
+        x = ref.forward(x)
+    return rows
+
+
+class NetworkCheckExplorer(Explorer):
+    """The "Check my network" explorer.
+
+    Parameters
+    ----------
+    build_network : callable or None
+        ``build_network()`` returns the learner's assembled network (a Sequential);
+        ``None`` or a NotImplementedError shows "not implemented yet".
+    build_reference : callable, optional
+        ``build_reference()`` returns cnnkit's network; :func:`cnnkit.nn.lenet_digits` in float64.
+    images : ndarray, shape (N, C, H, W), optional
+        Inputs to check with (the first ``batch`` are used); random by default.
+    """
+
+    title = "Check my network: every layer forward and backward against cnnkit"
+
+    def __init__(self, build_network: Callable | None, build_reference: Callable | None = None,
+                 images: np.ndarray | None = None) -> None:
+        super().__init__()
+        widgets = ipywidgets()
+        import cnnkit.nn as nn
+
+        self.build_network = build_network
+        self.build_reference = build_reference or (lambda: nn.lenet_digits(seed=0, dtype=np.float64))
+        self.images = images
+        self.rows: list[dict] = []
+        self.controls["batch"] = widgets.IntSlider(value=4, min=1, max=16, description="batch")
+        self.button = widgets.Button(description="Check my network", button_style="primary")
+        self.button.on_click(lambda _button: self.refresh())
+        self.table = widgets.HTML()
+        self._assemble(extra=[self.button, self.table])
+
+    def _inputs(self, reference, batch: int) -> np.ndarray:
+        if self.images is not None:
+            return np.asarray(self.images[:batch], dtype=np.float64)
+        first = _layers(reference)[0]
+        channels = first.weight.value.shape[1] if hasattr(first, "weight") else 1
+        return np.random.default_rng(1).random((batch, channels, 8, 8))
+
+    def refresh(self) -> None:
+        outcome = call_student(self.build_network, name="your network") if self.build_network \
+            else call_student(None, name="your network")
+        if outcome.kind != "ok":
+            self.rows = []
+            self.table.value = ""
+            self.set_status(outcome.kind, outcome.message)
+            return
+        reference = self.build_reference()
+        self.rows = check_layers(outcome.value, reference,
+                                 self._inputs(reference, self.controls["batch"].value))
+        self.table.value = self._table_html()
+        verdicts = [row[step] for row in self.rows for step in ("forward", "backward")]
+        for kind in ("error", "differs", "missing"):
+            if kind in verdicts:
+                first = next(r for r in self.rows if kind in (r["forward"], r["backward"]))
+                self.set_status(kind, f"layer {first['layer']}: {first['message']}")
+                return
+        self.set_status("ok", f"all {len(self.rows)} layers match the reference forward and backward")
+
+    def _table_html(self) -> str:
+        cells = "".join(
+            f"<tr><td>{html.escape(r['layer'])}</td><td>{_MARK[r['forward']]} {r['forward']}</td>"
+            f"<td>{_MARK[r['backward']]} {r['backward']}</td><td>{html.escape(r['message'])}</td></tr>"
+            for r in self.rows)
+        return ("<table class='cnnkit-layer-table'><tr><th>layer</th><th>forward</th>"
+                f"<th>backward</th><th>note</th></tr>{cells}</table>")
+
+
+class DigitExplorer(Explorer):
+    """Pick a held-out digit: see it, the network's probabilities and its first-layer feature maps.
+
+    Parameters
+    ----------
+    model : Sequential or None
+        A trained network (``None`` shows "not implemented yet").
+    images : ndarray, shape (N, 1, H, W)
+    labels : ndarray of int, shape (N,)
+
+    Attributes
+    ----------
+    prediction : int or None
+        The class the network gives the selected digit.
+    """
+
+    title = "A digit through your network"
+
+    def __init__(self, model, images: np.ndarray, labels: np.ndarray) -> None:
+        super().__init__()
+        widgets = ipywidgets()
+        self.model, self.images, self.labels = model, images, labels
+        self.prediction = None
+        self.controls["index"] = widgets.IntSlider(value=0, min=0, max=len(images) - 1,
+                                                   description="digit #")
+        self._assemble()
+
+    def refresh(self) -> None:
+        import cnnkit.nn as nn
+        from cnnkit.plotting import training as figures
+
+        index = self.controls["index"].value
+        image, label = self.images[index:index + 1], int(self.labels[index])
+        forward = getattr(self.model, "forward", None)
+        outcome = call_student(forward, image, name="your network's forward")
+        if outcome.kind != "ok":
+            self.prediction = None
+            self.set_status(outcome.kind, outcome.message)
+            return
+        probabilities = nn.softmax(np.asarray(outcome.value, dtype=np.float64))[0]
+        self.prediction = int(probabilities.argmax())
+        self.image.value = figure_to_png(figures.plot_prediction(image, probabilities, label))
+        verdict = "right" if self.prediction == label else "wrong"
+        self.set_status("ok" if verdict == "right" else "differs",
+                        f"digit #{index}: true {label}, predicted {self.prediction} "
+                        f"({probabilities.max():.0%} sure) -- {verdict}")
