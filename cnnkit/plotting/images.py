@@ -1,0 +1,138 @@
+"""Pictures of photos, kernels and feature maps.
+
+Every function returns a new :class:`matplotlib.figure.Figure` (or draws on the
+axes it is given) and never calls ``plt.show``; a notebook shows the returned
+figure, an explorer turns it into PNG bytes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cnnkit.plotting.grids import draw_matrix
+
+__all__ = ["show_image", "show_channels", "show_row", "show_conv"]
+
+_CHANNEL_COLORS = ("Reds", "Greens", "Blues")
+
+
+def _figure(n_panels: int, width: float = 3.2, height: float = 3.2):
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, n_panels, figsize=(width * n_panels, height), squeeze=False)
+    return figure, list(axes[0])
+
+
+def show_image(ax, image, *, title: str | None = None, cmap: str = "gray", colorbar: bool = False):
+    """Draw a grayscale ``(H, W)`` or RGB ``(H, W, 3)`` image (values 0..255 or any range).
+
+    A grayscale image is stretched from its minimum to its maximum, so a feature
+    map with negative values is visible too; an RGB image on the 0..255 scale is
+    shown as it is (clipped).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    image : ndarray, shape (H, W) or (H, W, 3)
+    title : str, optional
+    cmap : str
+        Colour map of a one-channel image.
+    colorbar : bool
+        Add a colour bar that reads values off the picture.
+    """
+    image = np.asarray(image, dtype=float)
+    if image.ndim == 3 and image.shape[2] == 3:
+        shown = ax.imshow(np.clip(image / 255.0, 0.0, 1.0))
+    elif image.ndim == 2:
+        shown = ax.imshow(image, cmap=cmap)
+    else:
+        raise ValueError(f"show_image: image must be (H, W) or (H, W, 3), got shape {image.shape}")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=10)
+    if colorbar:
+        ax.figure.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
+    return shown
+
+
+def show_channels(rgb, *, title: str = "photo"):
+    """The photo and its red, green and blue matrices side by side.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), values 0..255
+
+    Returns
+    -------
+    matplotlib.figure.Figure with four panels
+    """
+    rgb = np.asarray(rgb, dtype=float)
+    if rgb.ndim != 3 or rgb.shape[2] != 3:
+        raise ValueError(f"show_channels: rgb must have shape (H, W, 3), got {rgb.shape}")
+    figure, axes = _figure(4, width=2.8)
+    show_image(axes[0], rgb, title=f"{title} {rgb.shape}")
+    for c, (ax, name, cmap) in enumerate(zip(axes[1:], ("red", "green", "blue"), _CHANNEL_COLORS)):
+        shown = ax.imshow(rgb[:, :, c], cmap=cmap, vmin=0, vmax=255)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"{name}: rgb[:, :, {c}]", fontsize=10)
+    figure.colorbar(shown, ax=axes[-1], fraction=0.046, pad=0.04)
+    figure.tight_layout()
+    return figure
+
+
+def show_row(images, titles=None, *, cmap: str = "gray"):
+    """Several images (photos or feature maps) in one row, each with its title.
+
+    Parameters
+    ----------
+    images : sequence of ndarray, each (H, W) or (H, W, 3)
+    titles : sequence of str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    images = list(images)
+    titles = list(titles) if titles is not None else [None] * len(images)
+    if len(titles) != len(images):
+        raise ValueError(f"show_row: got {len(images)} images but {len(titles)} titles")
+    figure, axes = _figure(len(images), width=2.8, height=3.0)
+    for ax, image, title in zip(axes, images, titles):
+        show_image(ax, image, title=title, cmap=cmap)
+    figure.tight_layout()
+    return figure
+
+
+def show_conv(image, kernel, feature_map, *, titles=("input", "kernel", "feature map"),
+              extra=None, extra_title: str = "yours"):
+    """Input image, kernel (with its numbers) and feature map side by side.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W)
+    kernel : ndarray, shape (kh, kw)
+    feature_map : ndarray, shape (H - kh + 1, W - kw + 1) for a valid correlation
+    titles : three str
+    extra : ndarray, optional
+        A fourth panel, e.g. the student's feature map next to the reference's.
+    extra_title : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    kernel = np.asarray(kernel, dtype=float)
+    if kernel.ndim != 2:
+        raise ValueError(f"show_conv: kernel must be 2-D (kh, kw), got shape {kernel.shape}")
+    n_panels = 3 if extra is None else 4
+    figure, axes = _figure(n_panels, width=3.0)
+    show_image(axes[0], image, title=f"{titles[0]} {np.shape(image)}")
+    draw_matrix(axes[1], kernel, fmt="{:.3g}", cmap="coolwarm", symmetric=True)
+    axes[1].set_title(f"{titles[1]} {kernel.shape}", fontsize=10)
+    show_image(axes[2], feature_map, title=f"{titles[2]} {np.shape(feature_map)}")
+    if extra is not None:
+        show_image(axes[3], extra, title=f"{extra_title} {np.shape(extra)}")
+    figure.tight_layout()
+    return figure
