@@ -1,0 +1,171 @@
+"""What chapter 07's tests call: compare a learner's layer with cnnkit's, and choose ops with fallback.
+
+:func:`check_layer` gives the learner's layer the reference layer's weights,
+runs both forward and backward on the same arrays and raises an AssertionError
+that says what differs (output, ``dx`` or a parameter's ``grad``), including
+gradients that are overwritten instead of accumulated.
+
+:func:`choose_ops` probes the learner's own ``conv2d`` / ``max_pool2d`` (and
+their backward functions) on a tiny example and keeps each one only if it
+agrees with cnnkit, saying which ones fall back.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Callable
+
+import numpy as np
+
+from cnnkit.checking import ForbiddenCall, assert_close, forbid
+
+__all__ = ["check_layer", "choose_ops", "PROBES"]
+
+
+def _run(call: str, function, *args):
+    try:
+        return function(*args)
+    except NotImplementedError:
+        raise AssertionError(f"{call} is not implemented yet") from None
+    except ForbiddenCall:
+        raise
+    except Exception as error:  # the learner's bug, reported in one line
+        raise AssertionError(f"{call} raised {type(error).__name__}: {error}") from None
+
+
+def _share_weights(layer, reference, name: str) -> None:
+    mine, theirs = list(layer.parameters()), list(reference.parameters())
+    if [np.shape(p.value) for p in mine] != [p.value.shape for p in theirs]:
+        raise AssertionError(f"{name} has parameters of shapes {[np.shape(p.value) for p in mine]}, "
+                             f"expected {[p.value.shape for p in theirs]}")
+    for parameter, ref in zip(mine, theirs):
+        parameter.value = ref.value.copy()
+        parameter.grad = np.zeros_like(ref.value)
+
+
+def check_layer(layer, reference, x, *, name: str, backward: bool = True, seed: int = 7,
+                forbidden=(), hint: str | None = None) -> None:
+    """Raise AssertionError unless ``layer`` matches ``reference`` forward (and backward).
+
+    Parameters
+    ----------
+    layer : the learner's layer
+        With ``forward``, ``backward`` and ``parameters()`` (Parameter objects).
+    reference : cnnkit.nn layer
+        Its weights are copied into ``layer`` first.
+    x : ndarray
+        The input batch.
+    name : str
+        Used in messages, e.g. ``"Linear(5, 3)"``.
+    backward : bool
+        Also compare ``dx`` and every ``grad``, then run backward once more and
+        check that the gradients doubled (they must accumulate with ``+=``).
+    seed : int
+        Seeds the upstream gradient ``dout``.
+    forbidden : iterable of callables
+        Must not be called while the learner's code runs (e.g. ``cnnkit.nn.ReLU.forward``).
+    hint : str, optional
+        The usual mistake, added to mismatch messages.
+    """
+    _share_weights(layer, reference, name)
+    expected = reference.forward(x.copy())
+    dout = np.random.default_rng(seed).standard_normal(expected.shape).astype(expected.dtype)
+    for p in reference.parameters():
+        p.grad = np.zeros_like(p.value)
+    expected_dx = reference.backward(dout.copy()) if backward else None
+    given_x = x.copy()
+    with forbid(*forbidden):
+        out = _run(f"{name}.forward", layer.forward, given_x)
+        if not np.array_equal(given_x, x):
+            raise AssertionError(f"{name}.forward modified its input x; compute a new array instead")
+        assert_close(out, expected, name=f"{name}.forward(x)", hint=hint)
+        if not backward:
+            return
+        dx = _run(f"{name}.backward", layer.backward, dout.copy())
+        assert_close(dx, expected_dx, name=f"dx = {name}.backward(dout)", hint=hint)
+        for parameter, ref in zip(layer.parameters(), reference.parameters()):
+            assert_close(parameter.grad, ref.grad, name=f"{name}.{ref.name}.grad after backward",
+                         hint=hint)
+        _run(f"{name}.backward", layer.backward, dout.copy())
+    for parameter, ref in zip(layer.parameters(), reference.parameters()):
+        assert_close(parameter.grad, 2 * ref.grad,
+                     name=f"{name}.{ref.name}.grad after two backward passes",
+                     hint="gradients accumulate: add to .grad (+=) instead of replacing it; "
+                          "the optimiser's zero_grad() sets them back to 0")
+
+
+def _probe_arrays():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 6, 5))
+    w = rng.standard_normal((4, 3, 3, 3))
+    b = rng.standard_normal(4)
+    return rng, x, w, b
+
+
+def _probes():
+    rng, x, w, b = _probe_arrays()
+    conv_dout = rng.standard_normal((2, 4, 6, 5))
+    pool_dout = rng.standard_normal((2, 3, 3, 2))
+    return {
+        "conv2d": ((x, w, b), dict(stride=1, padding=1)),
+        "conv2d_backward": ((conv_dout, x, w), dict(stride=1, padding=1)),
+        "max_pool2d": ((x, 2), dict(stride=2, padding=0)),
+        "max_pool2d_backward": ((pool_dout, x, 2), dict(stride=2, padding=0)),
+    }
+
+
+PROBES = tuple(_probes())
+
+
+def _verdict(name: str, function: Callable | None, args, kwargs) -> str | None:
+    """None if ``function`` agrees with cnnkit on the probe, else why it does not."""
+    import cnnkit
+    from cnnkit.checking import describe_mismatch
+
+    if function is None:
+        return "not given"
+    try:
+        given = function(*copy.deepcopy(args), **kwargs)
+    except NotImplementedError:
+        return "not written yet"
+    except Exception as error:  # reported, then cnnkit's is used
+        return f"raised {type(error).__name__}: {error}"
+    expected = getattr(cnnkit, name)(*copy.deepcopy(args), **kwargs)
+    pairs = zip(given, expected) if isinstance(expected, tuple) else [(given, expected)]
+    for got, want in pairs:
+        if np.shape(got) != np.shape(want):
+            return f"gave shape {np.shape(got)}, expected {np.shape(want)}"
+        problem = describe_mismatch(got, want)
+        if problem:
+            return f"differs from cnnkit: {problem}"
+    return None
+
+
+def choose_ops(own: dict, verbose: bool = True) -> dict:
+    """Keep each of the learner's functions that agrees with cnnkit on a tiny probe; else use cnnkit's.
+
+    Parameters
+    ----------
+    own : dict
+        Maps names among :data:`PROBES` (``"conv2d"``, ``"conv2d_backward"``,
+        ``"max_pool2d"``, ``"max_pool2d_backward"``) to the learner's functions or None.
+    verbose : bool
+        Print one line per function saying whose version is used and why.
+
+    Returns
+    -------
+    dict
+        The same names mapped to the function to use.
+    """
+    import cnnkit
+
+    unknown = set(own) - set(PROBES)
+    if unknown:
+        raise ValueError(f"choose_ops: no probe for {sorted(unknown)}; known names are {list(PROBES)}")
+    chosen = {}
+    for name, (args, kwargs) in _probes().items():
+        problem = _verdict(name, own.get(name), args, kwargs)
+        chosen[name] = getattr(cnnkit, name) if problem else own[name]
+        if verbose:
+            print(f"{name:20s}: " + ("yours" if problem is None else f"cnnkit's (yours {problem})"))
+    return chosen
