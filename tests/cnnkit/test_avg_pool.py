@@ -51,7 +51,8 @@ def test_count_include_pad_by_hand():
     np.testing.assert_allclose(without_pad, np.ones((3, 3)))
 
 
-def test_ceil_mode_window_past_the_padded_input():
+@pytest.mark.parametrize("pool", [avg_pool2d, avg_pool2d_loops])
+def test_ceil_mode_window_past_the_padded_input(pool):
     """A ceil_mode window running past the padding is clipped to the padded input (as PyTorch).
 
     6x6 ones, 3x3 windows, stride 2, padding 1: the last window covers rows 5, 6, 7 of
@@ -59,10 +60,10 @@ def test_ceil_mode_window_past_the_padded_input():
     its divisor is 2 * 2 = 4 with count_include_pad, 1 without.
     """
     x = np.ones((1, 1, 6, 6))
-    out = avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True)
+    out = pool(x, 3, stride=2, padding=1, ceil_mode=True)
     assert out.shape == (1, 1, 4, 4)
     assert out[0, 0, 3, 3] == 0.25 and out[0, 0, 0, 0] == 4 / 9
-    out = avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False)
+    out = pool(x, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False)
     np.testing.assert_array_equal(out, np.ones((1, 1, 4, 4)))
 
 
@@ -126,14 +127,16 @@ def test_matches_pytorch_on_random_cases(torch, rng, dtype):
     ((2, 2, 9, 9), (3, 2, 1, False, False)),   # AlexNet-style overlapping windows
 ])
 def test_matches_pytorch_on_edge_cases(torch, rng, shape, args):
-    """The syllabus' edge cases give PyTorch's output and PyTorch's dx."""
+    """The syllabus' edge cases give PyTorch's output and dx, in both versions."""
     x = rng.standard_normal(shape)
     xt = torch.tensor(x, requires_grad=True)
     out_t = torch.nn.functional.avg_pool2d(xt, *args)
     dout = rng.standard_normal(tuple(out_t.shape))
     out_t.backward(torch.tensor(dout))
-    assert_close(avg_pool2d(x, *args), out_t.detach().numpy(), np.float64)
-    assert_close(avg_pool2d_backward(dout, x, *args), xt.grad.numpy(), np.float64)
+    for pool, backward in ((avg_pool2d, avg_pool2d_backward),
+                           (avg_pool2d_loops, avg_pool2d_backward_loops)):
+        assert_close(pool(x, *args), out_t.detach().numpy(), np.float64)
+        assert_close(backward(dout, x, *args), xt.grad.numpy(), np.float64)
 
 
 def test_dtypes(rng):

@@ -144,14 +144,16 @@ def test_matches_pytorch_on_random_cases(torch, rng, dtype):
     ((1, 1, 9, 9), (3, 1, 1, 3, True)),      # dilated
 ])
 def test_matches_pytorch_on_edge_cases(torch, rng, shape, args):
-    """The syllabus' edge cases give PyTorch's output and PyTorch's dx (ties included)."""
+    """The syllabus' edge cases give PyTorch's output and dx (ties included), in both versions."""
     x = rng.integers(-3, 2, size=shape).astype(np.float64)
     xt = torch.tensor(x, requires_grad=True)
     out_t = torch.nn.functional.max_pool2d(xt, *args)
     dout = rng.standard_normal(tuple(out_t.shape))
     out_t.backward(torch.tensor(dout))
-    np.testing.assert_array_equal(max_pool2d(x, *args), out_t.detach().numpy())
-    assert_close(max_pool2d_backward(dout, x, *args), xt.grad.numpy(), np.float64)
+    for pool, backward in ((max_pool2d, max_pool2d_backward),
+                           (max_pool2d_loops, max_pool2d_backward_loops)):
+        np.testing.assert_array_equal(pool(x, *args), out_t.detach().numpy())
+        assert_close(backward(dout, x, *args), xt.grad.numpy(), np.float64)
 
 
 def test_dtypes(rng):
