@@ -1,0 +1,188 @@
+"""The command line: ``python -m autograder {release,grade,check,samples}``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograder.config import RELEASE_DIRECTORY, SOURCE_DIRECTORY, Limits, resolve_assignments
+
+DESCRIPTION = """\
+Release, grade and check the notebooks of the CNN course with nbgrader.
+
+The course layout is configuration: instructor notebooks (nbgrader source
+format) live in solutions/NN_name/NN_name.ipynb, the student copies that
+`release` generates in course/NN_name/NN_name.ipynb.
+
+commands:
+  release [ASSIGNMENT...]   regenerate course/ from solutions/ (all assignments
+                            when none is named); byte-identical on re-run.
+                            --check only compares and names the stale files.
+  grade SUBMISSIONS --out DIR
+                            grade every submission in SUBMISSIONS, a folder in
+                            nbgrader's layout <student>/<assignment>/<nb>.ipynb
+                            and/or of per-student zips (<student>.zip, or
+                            Canvas <name>_<id>_<sub>_<file>.zip, id = <id>)
+                            holding <assignment>/<nb>.ipynb or <nb>.ipynb.
+                            Writes DIR/grades.csv (one row per student and
+                            assignment: student_id, assignment, score,
+                            max_score, status, reason, then one column per
+                            graded cell), DIR/feedback/<student>/<assignment>/
+                            <nb>.html (no hidden test source), the gradebook
+                            DIR/gradebook.db, and DIR/.results/ (per-submission
+                            results reused by a re-run or an interrupted run).
+  check NOTEBOOK            grade one notebook with the full hidden tests and
+                            print points per question with the failure messages.
+  samples ASSIGNMENT --out DIR
+                            write a bundle of honest and hostile submissions
+                            (see autograder/samples.py) for testing the grader.
+
+status in grades.csv:
+  graded    scored normally; reason notes cell timeouts or memory-cap hits.
+  flagged   scored, but the notebook tampered with numpy, cnnkit's checking
+            helpers or IPython's error display; reason names what changed.
+  failed    could not be graded (corrupt or missing notebook, kernel died,
+            wall limit exceeded); score 0, reason says which.
+"""
+
+EPILOG = """\
+examples:
+  python -m autograder release
+  python -m autograder release --check
+  python -m autograder grade exports/ --out graded/ --jobs 2
+  python -m autograder grade exports/ --out graded/ --timeout 30 --memory 1024
+  python -m autograder check course/01_convolution/01_convolution.ipynb
+
+exit codes:
+  0  release/grade: done (per-student outcomes are in grades.csv);
+     release --check: course/ is up to date; check: full autograded marks
+  1  release --check: course/ is stale; check: points missing or flagged
+  2  usage error (bad option, unknown assignment, no submissions found)
+  3  check: the notebook could not be graded (corrupt, kernel died, ...)
+"""
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _add_source(parser) -> None:
+    parser.add_argument("--source", type=Path, default=SOURCE_DIRECTORY, metavar="DIR",
+                        help="instructor notebooks (default: %(default)s)")
+
+
+def _add_limits(parser) -> None:
+    defaults = Limits()
+    parser.add_argument("--timeout", type=_positive, default=defaults.cell_timeout, metavar="SECONDS",
+                        help="per-cell timeout; the cell is interrupted (default: %(default)s)")
+    parser.add_argument("--wall", type=_positive, default=defaults.wall_limit, metavar="SECONDS",
+                        help="per-notebook wall limit; the kernel is killed and the "
+                             "submission fails (default: %(default)s)")
+    parser.add_argument("--memory", type=_positive, default=defaults.memory_mb, metavar="MB",
+                        help="kernel memory cap; a bigger allocation raises MemoryError "
+                             "in the student's cell (default: %(default)s)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    release = commands.add_parser("release", help="regenerate course/ from solutions/",
+                                  description="Regenerate course/ from solutions/ through nbgrader.")
+    release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    release.add_argument("--check", action="store_true",
+                         help="write nothing; exit 1 and name the stale files if course/ differs")
+    release.add_argument("--release-dir", type=Path, default=RELEASE_DIRECTORY, metavar="DIR",
+                         help="student copies (default: %(default)s)")
+    _add_source(release)
+
+    grade = commands.add_parser("grade", help="grade a folder of submissions",
+                                description="Grade every submission in SUBMISSIONS into DIR.")
+    grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
+    grade.add_argument("--out", type=Path, required=True, metavar="DIR")
+    grade.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                       help="worker processes grading in parallel (default: %(default)s)")
+    grade.add_argument("--db", default=None, metavar="URL",
+                       help="gradebook database URL (default: sqlite DIR/gradebook.db; 'none' skips it)")
+    grade.add_argument("--no-feedback", action="store_true", help="do not write feedback HTML")
+    _add_limits(grade)
+    _add_source(grade)
+
+    check = commands.add_parser("check", help="grade one notebook and explain the score",
+                                description="Grade one notebook with the hidden tests; exit 0 only on full marks.")
+    check.add_argument("notebook", type=Path, metavar="NOTEBOOK")
+    check.add_argument("--assignment", default=None, help="assignment name (default: the notebook's file name)")
+    _add_limits(check)
+    _add_source(check)
+
+    samples = commands.add_parser("samples", help="write the sample bundle of submissions",
+                                  description="Write honest and hostile submissions built from solutions/.")
+    samples.add_argument("assignment", metavar="ASSIGNMENT")
+    samples.add_argument("--out", type=Path, required=True, metavar="DIR")
+    _add_source(samples)
+    return parser
+
+
+def _release(args) -> int:
+    from autograder.release import release
+
+    names = resolve_assignments(args.source, args.assignments)
+    if args.check:
+        stale = release(args.source, args.release_dir, names, check=True)
+        for line in stale:
+            print(f"stale: {args.release_dir / line}")
+        if stale:
+            print("course/ is stale: run `python -m autograder release`", file=sys.stderr)
+        return 1 if stale else 0
+    for line in release(args.source, args.release_dir, names):
+        print(f"wrote {args.release_dir / line}")
+    return 0
+
+
+def _grade(args) -> int:
+    from autograder.grade import print_summary, run_grade
+
+    limits = Limits(args.timeout, args.wall, args.memory)
+    rows = run_grade(args.submissions, args.out, args.source, args.jobs, limits, args.db,
+                     feedback=not args.no_feedback)
+    print_summary(rows, sys.stdout)
+    print(f"wrote {args.out / 'grades.csv'}")
+    return 0
+
+
+def _check(args) -> int:
+    from autograder.check import run_check
+
+    return run_check(args.notebook, args.source, args.assignment, Limits(args.timeout, args.wall, args.memory),
+                     sys.stdout)
+
+
+def _samples(args) -> int:
+    from autograder.release import build_release
+    from autograder.samples import build_samples
+
+    [name] = resolve_assignments(args.source, [args.assignment])
+    released = build_release(args.source, [name])[f"{name}/{name}.ipynb"].decode()
+    expected = build_samples(args.source / name / f"{name}.ipynb", released, name, args.out)
+    print(f"wrote {len(expected)} samples to {args.out}")
+    return 0
+
+
+def main(argv=None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers = {"release": _release, "grade": _grade, "check": _check, "samples": _samples}
+    try:
+        return handlers[args.command](args)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,124 @@
+"""Course layout and the nbgrader configuration the grader runs with.
+
+The layout is configuration, not code: ``solutions/`` holds the instructor
+source notebooks, ``course/`` the released student copies, one assignment per
+chapter folder ``NN_name/NN_name.ipynb``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SOURCE_DIRECTORY = REPO_ROOT / "solutions"
+RELEASE_DIRECTORY = REPO_ROOT / "course"
+COURSE_ID = "cnn-course"
+ASSIGNMENT_PATTERN = re.compile(r"^\d\d_[A-Za-z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits applied to every graded notebook.
+
+    Attributes
+    ----------
+    cell_timeout : int
+        Seconds one cell may run before the kernel is interrupted.
+    wall_limit : int
+        Seconds a whole submission may take before its kernel is killed.
+    memory_mb : int
+        Address-space cap of the kernel (``RLIMIT_AS``), in MiB.
+    """
+
+    cell_timeout: int = 60
+    wall_limit: int = 600
+    memory_mb: int = 2048
+
+    def __post_init__(self):
+        for name in ("cell_timeout", "wall_limit", "memory_mb"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value <= 0:
+                raise ValueError(f"Limits: {name} must be a positive int, got {value!r}")
+
+
+def list_assignments(source_directory: Path) -> list[str]:
+    """Assignment names under ``source_directory``: folders ``NN_name`` holding ``NN_name.ipynb``."""
+    source_directory = Path(source_directory)
+    if not source_directory.is_dir():
+        raise ValueError(f"source directory {source_directory} does not exist")
+    return sorted(
+        path.name for path in source_directory.iterdir()
+        if path.is_dir() and ASSIGNMENT_PATTERN.match(path.name)
+        and (path / f"{path.name}.ipynb").is_file()
+    )
+
+
+def resolve_assignments(source_directory: Path, requested) -> list[str]:
+    """The requested assignment names (all when empty), each checked to exist."""
+    available = list_assignments(source_directory)
+    if not requested:
+        return available
+    unknown = [name for name in requested if name not in available]
+    if unknown:
+        raise ValueError(
+            f"unknown assignment(s) {', '.join(unknown)}; {source_directory} has: "
+            f"{', '.join(available) or 'none'}"
+        )
+    return list(requested)
+
+
+def _put_interpreter_tools_on_path() -> None:
+    """nbgrader runs ``alembic`` as a subprocess when it creates a gradebook: find the venv's."""
+    import os
+    import sys
+
+    tools = os.path.dirname(sys.executable)
+    if tools not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
+
+
+def nbgrader_config(course_root: Path, db_url: str, limits: Limits | None = None):
+    """A traitlets Config for a scratch nbgrader course rooted at ``course_root``.
+
+    Parameters
+    ----------
+    course_root : Path
+        Holds ``source/``, ``release/``, ``submitted/``, ``autograded/``, ``feedback/``.
+    db_url : str
+        SQLAlchemy URL of the gradebook, e.g. ``sqlite:////tmp/x/gradebook.db``.
+    limits : Limits, optional
+        Per-cell timeout and memory cap of the kernel (autograding only).
+    """
+    from traitlets.config import Config
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader import preprocessors as nbp
+
+    from autograder import preprocessors as ours
+    from autograder.kernel_manager import CappedKernelManager
+
+    limits = limits or Limits()
+    _put_interpreter_tools_on_path()
+    c = Config()
+    c.CourseDirectory.root = str(course_root)
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.source_directory = "source"
+    c.CourseDirectory.release_directory = "release"
+    c.CourseDirectory.db_url = db_url
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
+    c.OverwriteCells.add_missing_cells = True
+    c.Execute.timeout = limits.cell_timeout
+    c.Execute.kernel_name = "python3"
+    c.Execute.kernel_manager_class = CappedKernelManager
+    c.Execute.extra_arguments = ["--HistoryManager.enabled=False"]
+    c.CappedKernelManager.memory_mb = limits.memory_mb
+    c.Autograde.sanitize_preprocessors = [
+        nbp.ClearOutput, nbp.DeduplicateIds, nbp.OverwriteKernelspec, ours.RestoreTestCells,
+        nbp.OverwriteCells, ours.InjectIntegrityChecks, nbp.CheckCellMetadata,
+    ]
+    c.GenerateFeedback.preprocessors = [
+        nbp.GetGrades, ours.ScrubTestOutputs, nbp.ClearHiddenTests, CSSHTMLHeaderPreprocessor,
+    ]
+    c.ClearHiddenTests.enforce_metadata = False
+    return c

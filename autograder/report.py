@@ -1,0 +1,85 @@
+"""What ``grade`` shows and writes: the progress bar, grades.csv, the summary table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+import time
+
+FIXED_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "reason"]
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class Progress:
+    """A progress bar with ETA on a terminal; one plain line per notebook otherwise."""
+
+    def __init__(self, total: int, stream=None, width: int = 30):
+        self.total, self.done, self.width = total, 0, width
+        self.stream = stream or sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.started = time.monotonic()
+
+    def update(self, label: str) -> None:
+        """Count one more finished notebook, described by ``label``."""
+        self.done += 1
+        elapsed = time.monotonic() - self.started
+        eta = elapsed / self.done * (self.total - self.done)
+        if self.tty:
+            filled = int(self.width * self.done / max(self.total, 1))
+            bar = "#" * filled + "." * (self.width - filled)
+            self.stream.write(f"\r[{bar}] {self.done}/{self.total}  elapsed {_clock(elapsed)}  ETA {_clock(eta)} ")
+            if self.done == self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(f"[{self.done}/{self.total}] {label}  (elapsed {_clock(elapsed)}, ETA {_clock(eta)})\n")
+        self.stream.flush()
+
+
+def format_number(value) -> str:
+    """Scores as short stable text: ``2``, ``0.5``; empty for None."""
+    return "" if value is None else format(float(value), "g")
+
+
+def row_of(result: dict, max_score: float) -> dict:
+    """One grades.csv row for a result (see :func:`autograder.collect.collect_result`)."""
+    questions = result.get("questions", {})
+    autograded = result.get("autograded", [])
+    score = sum(questions.get(g) or 0.0 for g in autograded) if result["status"] != "failed" else 0.0
+    row = {"student_id": result["student_id"], "assignment": result["assignment"],
+           "score": format_number(score), "max_score": format_number(max_score),
+           "status": result["status"], "reason": result.get("reason", "")}
+    for grade_id, value in questions.items():
+        row[grade_id] = format_number(value)
+    return row
+
+
+def grades_csv_text(rows: list[dict], question_columns: list[str]) -> str:
+    """grades.csv: fixed columns, then one per graded cell; rows sorted by assignment and student."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, FIXED_COLUMNS + question_columns, restval="", lineterminator="\n")
+    writer.writeheader()
+    for row in sorted(rows, key=lambda r: (r["assignment"], r["student_id"])):
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def summary_table(rows: list[dict]) -> str:
+    """Counts and mean score per assignment, then every failed or flagged notebook with its reason."""
+    lines = [f"{'assignment':<24} {'graded':>6} {'flagged':>7} {'failed':>6} {'mean score':>10}"]
+    for assignment in sorted({r["assignment"] for r in rows}):
+        mine = [r for r in rows if r["assignment"] == assignment]
+        count = {s: sum(r["status"] == s for r in mine) for s in ("graded", "flagged", "failed")}
+        scores = [float(r["score"]) / float(r["max_score"]) for r in mine if r["max_score"] not in ("", "0")]
+        mean = f"{100 * sum(scores) / len(scores):.0f}%" if scores else "-"
+        lines.append(f"{assignment:<24} {count['graded']:>6} {count['flagged']:>7} {count['failed']:>6} {mean:>10}")
+    trouble = [r for r in sorted(rows, key=lambda r: (r["assignment"], r["student_id"])) if r["status"] != "graded"]
+    if trouble:
+        lines.append("")
+        for row in trouble:
+            lines.append(f"{row['status']:<8} {row['student_id']}/{row['assignment']}: {row['reason']}")
+    return "\n".join(lines) + "\n"
