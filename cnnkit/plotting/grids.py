@@ -150,8 +150,8 @@ def show_padded_windows(size: int, kernel_size: int, stride: int = 1, padding: i
                         dilation: int = 1, *, max_windows: int = 40):
     """A square input with its zero padding, every window position and how often each cell is read.
 
-    Each cell shows how many windows read it; input cells no window reads are
-    red, padding cells are hatched. The first window (with its dilated taps)
+    Each cell shows how many windows read it; input cells are blue, input cells no
+    window reads are red, padding cells are grey. The first window (with its dilated taps)
     and, one colour each, every other window's outline are drawn.
 
     Returns
@@ -162,7 +162,7 @@ def show_padded_windows(size: int, kernel_size: int, stride: int = 1, padding: i
     span = dilation * (kernel_size - 1) + 1
     line = window_coverage(size, kernel_size, stride, padding, dilation)
     coverage = np.outer(line, line)
-    colors = np.ones((padded, padded, 3))
+    colors = np.full((padded, padded, 3), 0.93)  # padding cells: light grey
     colors[padding:padding + size, padding:padding + size] = (0.85, 0.9, 1.0)
     inside = np.zeros((padded, padded), dtype=bool)
     inside[padding:padding + size, padding:padding + size] = True
@@ -171,13 +171,6 @@ def show_padded_windows(size: int, kernel_size: int, stride: int = 1, padding: i
 
     figure, ax = plt.subplots(figsize=(min(7.0, 1.2 + 0.42 * padded),) * 2)
     draw_matrix(ax, coverage, fmt="{:g}", colors=colors)
-    if padding:
-        from matplotlib.patches import Rectangle
-        for r in range(padded):
-            for c in range(padded):
-                if not inside[r, c]:
-                    ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, hatch="//",
-                                           edgecolor="#bbbbbb", linewidth=0))
     starts = list(range(0, padded - span + 1, stride))
     windows = [(r, c) for r in starts for c in starts]
     for index, (r, c) in enumerate(windows[:max_windows]):
@@ -186,7 +179,8 @@ def show_padded_windows(size: int, kernel_size: int, stride: int = 1, padding: i
     if windows:
         for a in range(kernel_size):
             for b in range(kernel_size):
-                ax.plot(b * dilation, a * dilation, "o", color=WINDOW_COLORS[0], markersize=4)
+                ax.plot(b * dilation - 0.3, a * dilation - 0.3, "o", color=WINDOW_COLORS[0],
+                        markersize=3)
     outline(ax, padding, padding, size, size, color="black", linewidth=2)
     ax.set_title(f"i={size}, k={kernel_size}, s={stride}, p={padding}, d={dilation}: "
                  f"{len(starts)}x{len(starts)} windows", fontsize=10)
