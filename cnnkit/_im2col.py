@@ -48,18 +48,27 @@ def im2col(xp: np.ndarray, kernel, stride, dilation, out_size, groups: int) -> n
 
     Returns
     -------
-    ndarray, shape (N, G, C/G * kH * kW, Ho * Wo)
-        Column ``i * Wo + j`` of group ``g`` holds the window under output ``(i, j)``.
+    ndarray, shape (G, C/G * kH * kW, N * Ho * Wo)
+        Column ``(n * Ho + i) * Wo + j`` of group ``g`` holds the window under output
+        ``(i, j)`` of image ``n``. Putting the whole batch side by side makes each op
+        one large matrix product instead of N small ones (small BLAS calls waste
+        most of their time starting threads).
     """
     (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, stride, dilation, out_size
-    n, c = xp.shape[:2]
+    n = xp.shape[0]
     span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
     # (N, C, positions_h, positions_w, span_h, span_w): a view, nothing copied yet
     windows = sliding_window_view(xp, (span_h, span_w), axis=(2, 3))
     windows = windows[:, :, : sh * (ho - 1) + 1 : sh, : sw * (wo - 1) + 1 : sw, ::dh, ::dw]
-    # (N, C, kH, kW, Ho, Wo); the reshape below is the one copy
-    windows = windows.transpose(0, 1, 4, 5, 2, 3)
-    return windows.reshape(n, groups, (c // groups) * kh * kw, ho * wo)
+    # (C, kH, kW, N, Ho, Wo); the reshape below is the one copy
+    windows = windows.transpose(1, 4, 5, 0, 2, 3)
+    return windows.reshape(groups, -1, n * ho * wo)
+
+
+def _channels_first(a: np.ndarray, groups: int) -> np.ndarray:
+    """(N, F, Ho, Wo) -> (G, F/G, N * Ho * Wo), the layout that matches :func:`im2col`."""
+    n, f, ho, wo = a.shape
+    return a.transpose(1, 0, 2, 3).reshape(groups, f // groups, n * ho * wo)
 
 
 def correlate_windows(xp, w, stride, dilation, out_size, groups):
@@ -75,10 +84,11 @@ def correlate_windows(xp, w, stride, dilation, out_size, groups):
     ndarray, shape (N, F, Ho, Wo), C-contiguous
     """
     f, _, kh, kw = w.shape
-    cols = im2col(xp, (kh, kw), stride, dilation, out_size, groups)   # (N, G, K, P)
+    cols = im2col(xp, (kh, kw), stride, dilation, out_size, groups)   # (G, K, N*P)
     kernels = w.reshape(groups, f // groups, -1)                       # (G, F/G, K)
-    out = np.matmul(kernels, cols)                                     # (N, G, F/G, P)
-    return out.reshape(xp.shape[0], f, *out_size)
+    out = np.matmul(kernels, cols)                                     # (G, F/G, N*P)
+    out = out.reshape(f, xp.shape[0], *out_size).transpose(1, 0, 2, 3)
+    return np.ascontiguousarray(out)
 
 
 def weight_gradient(xp, dout, kernel, stride, dilation, groups):
@@ -94,13 +104,11 @@ def weight_gradient(xp, dout, kernel, stride, dilation, groups):
     -------
     ndarray, shape (F, C/G, kH, kW)
     """
-    n, f, ho, wo = dout.shape
+    f = dout.shape[1]
     c = xp.shape[1]
-    cols = im2col(xp, kernel, stride, dilation, (ho, wo), groups)      # (N, G, K, P)
-    grads = dout.reshape(n, groups, f // groups, ho * wo)              # (N, G, F/G, P)
-    # one (F/G, P) @ (P, K) product per image and group; BLAS reads the transposed
-    # columns in place (no copy), and the sum over images is small
-    dw = np.matmul(grads, cols.swapaxes(-1, -2)).sum(axis=0)           # (G, F/G, K)
+    cols = im2col(xp, kernel, stride, dilation, dout.shape[2:], groups)   # (G, K, N*P)
+    # contract over images and positions at once; BLAS reads the transpose in place
+    dw = np.matmul(_channels_first(dout, groups), cols.swapaxes(-1, -2))  # (G, F/G, K)
     return dw.reshape(f, c // groups, *kernel)
 
 
@@ -118,20 +126,21 @@ def scatter_windows(dout, w, stride, dilation, padded_size, groups):
     Returns
     -------
     ndarray, shape (N, C, Hp, Wp)
+        A transposed view of a channels-first buffer: crop it, then copy.
     """
     n, f, ho, wo = dout.shape
     _, cg, kh, kw = w.shape
     (sh, sw), (dh, dw) = stride, dilation
-    kernels_t = w.reshape(groups, f // groups, cg * kh * kw).transpose(0, 2, 1)  # (G, K, F/G)
-    cols = np.matmul(kernels_t, dout.reshape(n, groups, f // groups, ho * wo))   # (N, G, K, P)
-    cols = cols.reshape(n, groups * cg, kh, kw, ho, wo)
-    dxp = np.zeros((n, groups * cg) + tuple(padded_size), dtype=cols.dtype)
+    kernels_t = w.reshape(groups, f // groups, cg * kh * kw).swapaxes(-1, -2)  # (G, K, F/G)
+    cols = np.matmul(kernels_t, _channels_first(dout, groups))                 # (G, K, N*P)
+    cols = cols.reshape(groups * cg, kh, kw, n, ho, wo)
+    dxp = np.zeros((groups * cg, n) + tuple(padded_size), dtype=cols.dtype)
     for m in range(kh):
         rows = slice(m * dh, m * dh + sh * (ho - 1) + 1, sh)
         for l in range(kw):
             columns = slice(l * dw, l * dw + sw * (wo - 1) + 1, sw)
-            dxp[:, :, rows, columns] += cols[:, :, m, l]
-    return dxp
+            dxp[:, :, rows, columns] += cols[:, m, l]
+    return dxp.transpose(1, 0, 2, 3)
 
 
 def window_slices(i: int, j: int, kernel, stride, dilation) -> tuple[slice, slice]:
