@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._args import result_dtype
-from .max_pool import (check_dout, pad_for_windows, padded_size, pool_geometry, window_offsets,
-                       window_tap)
+from .max_pool import (WindowCells, check_dout, pad_for_windows, padded_size, pool_geometry,
+                       window_offsets)
 
 __all__ = [
     "avg_pool2d",
@@ -101,11 +101,11 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False,
     """
     x, geometry = _validated("avg_pool2d", x, kernel_size, stride, padding, ceil_mode,
                              count_include_pad)
-    padded = pad_for_windows(x, geometry, 0)
+    cells = WindowCells(pad_for_windows(x, geometry, 0), geometry)
     offsets = window_offsets(geometry)
-    total = window_tap(padded, geometry, *offsets[0]).copy()
-    for a, b in offsets[1:]:
-        total += window_tap(padded, geometry, a, b)
+    total = cells[offsets[0]].copy()
+    for cell in offsets[1:]:
+        total += cells[cell]
     total /= _divisor_grid(x, geometry, count_include_pad)
     return total
 
@@ -139,9 +139,11 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0, ceil_mode=
     dout = check_dout(fn, dout, x, geometry)
     dtype = result_dtype(dout, x)
     share = dout.astype(dtype) / _divisor_grid(x, geometry, count_include_pad).astype(dtype)
-    dpadded = np.zeros((*x.shape[:2], *padded_size(*x.shape[2:], geometry)), dtype=dtype)
-    for a, b in window_offsets(geometry):
-        window_tap(dpadded, geometry, a, b)[...] += share
+    dcells = WindowCells.zeros((*x.shape[:2], *padded_size(*x.shape[2:], geometry)), dtype,
+                               geometry)
+    for cell in window_offsets(geometry):
+        np.add(dcells[cell], share, out=dcells[cell])
+    dpadded = dcells.merged()
     (ph, pw), (h, w) = geometry.padding, x.shape[2:]
     return np.ascontiguousarray(dpadded[:, :, ph:ph + h, pw:pw + w])
 

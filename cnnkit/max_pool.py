@@ -2,8 +2,8 @@
 
 The window geometry (kernel, stride, padding, dilation, ceil_mode) is shared with
 :mod:`cnnkit.avg_pool`, so it lives here: :func:`pool_geometry` validates the
-arguments and :func:`pad_for_windows` / :func:`window_tap` let the fast versions
-visit a window one offset ``(a, b)`` at a time, for every output cell at once.
+arguments, and :func:`pad_for_windows` with :class:`WindowCells` let the fast versions
+visit the windows one cell ``(a, b)`` at a time, for every output cell at once.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ __all__ = [
     "pool_geometry",
     "padded_size",
     "pad_for_windows",
-    "window_tap",
+    "WindowCells",
     "window_offsets",
     "check_dout",
 ]
@@ -125,15 +125,48 @@ def window_reach(out: int, kernel: int, stride: int, dilation: int) -> int:
     return (out - 1) * stride + dilation * (kernel - 1) + 1
 
 
-def window_tap(padded, geometry, a, b):
-    """View of shape (N, C, OH, OW): cell ``(a, b)`` of every window of ``padded``.
+class WindowCells:
+    """Cell ``(a, b)`` of every window at once: ``cells[a, b]`` has shape (N, C, OH, OW).
 
-    ``window_tap(p, g, a, b)[n, c, i, j]`` is ``p[n, c, i*sh + a*dh, j*sw + b*dw]``.
-    Writing into the view writes into ``padded``.
+    ``cells[a, b][n, c, i, j]`` is ``array[n, c, i*sh + a*dh, j*sw + b*dw]``. The array
+    is split by stride phase (rows ``p, p + sh, ...``, columns ``q, q + sw, ...``), in
+    which every window cell is a plain slice. When windows overlap and ``sw > 1``,
+    the phases are copied, so that the many passes over them run on unit-stride data
+    (several times faster in numpy); otherwise they are views of ``array``, and
+    writing into ``cells[a, b]`` writes into ``array``.
     """
-    (sh, sw), (dh, dw), (oh, ow) = geometry.stride, geometry.dilation, geometry.out_size
-    top, left = a * dh, b * dw
-    return padded[:, :, top:top + (oh - 1) * sh + 1:sh, left:left + (ow - 1) * sw + 1:sw]
+
+    def __init__(self, array, geometry, zeros=False):
+        (kh, kw), (sh, sw), (dh, dw) = geometry.kernel, geometry.stride, geometry.dilation
+        self.array, self.out_size, self.stride = array, geometry.out_size, (sh, sw)
+        self.starts = {(a, b): divmod(a * dh, sh) + divmod(b * dw, sw)
+                       for a in range(kh) for b in range(kw)}
+        used = sorted({(p, q) for _, p, _, q in self.starts.values()})
+        self.copied = sw > 1 and len(used) < kh * kw
+        self.phases = {}
+        for p, q in used:
+            phase = array[:, :, p::sh, q::sw]
+            if self.copied:
+                phase = np.zeros(phase.shape, array.dtype) if zeros else phase.copy()
+            self.phases[p, q] = phase
+
+    @classmethod
+    def zeros(cls, shape, dtype, geometry):
+        """Cells of a zero array of ``shape``, to accumulate into; see :meth:`merged`."""
+        return cls(np.zeros(shape, dtype), geometry, zeros=True)
+
+    def __getitem__(self, cell):
+        row, p, col, q = self.starts[cell]
+        oh, ow = self.out_size
+        return self.phases[p, q][:, :, row:row + oh, col:col + ow]
+
+    def merged(self):
+        """The array, with what was written into copied phases put back in place."""
+        if self.copied:
+            sh, sw = self.stride
+            for (p, q), phase in self.phases.items():
+                self.array[:, :, p::sh, q::sw] = phase
+        return self.array
 
 
 def window_offsets(geometry):
@@ -191,25 +224,17 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     """
     x, geometry = pool_geometry("max_pool2d", x, kernel_size, stride, padding, dilation,
                                 ceil_mode)
-    padded = pad_for_windows(x, geometry, -np.inf)
+    cells = WindowCells(pad_for_windows(x, geometry, -np.inf), geometry)
+    return _window_maxima(cells, geometry)
+
+
+def _window_maxima(cells, geometry):
+    """Maximum of every window of the (-inf padded) input, shape (N, C, OH, OW)."""
     offsets = window_offsets(geometry)
-    out = window_tap(padded, geometry, *offsets[0]).copy()
-    for a, b in offsets[1:]:
-        np.maximum(out, window_tap(padded, geometry, a, b), out=out)
+    out = cells[offsets[0]].copy()
+    for cell in offsets[1:]:
+        np.maximum(out, cells[cell], out=out)
     return out
-
-
-def _first_max_offsets(padded, geometry):
-    """Index (row-major) of the first maximum inside every window, shape (N, C, OH, OW)."""
-    offsets = window_offsets(geometry)
-    best = window_tap(padded, geometry, *offsets[0]).copy()
-    winner = np.zeros(best.shape, dtype=np.min_scalar_type(len(offsets) - 1))
-    for index, (a, b) in enumerate(offsets[1:], start=1):
-        candidate = window_tap(padded, geometry, a, b)
-        better = candidate > best  # strictly greater: a tie keeps the earlier cell
-        np.copyto(best, candidate, where=better)
-        np.copyto(winner, index, where=better)
-    return winner
 
 
 def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0, dilation=1,
@@ -241,12 +266,26 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0, dilation=1
     x, geometry = pool_geometry(fn, x, kernel_size, stride, padding, dilation, ceil_mode)
     dout = check_dout(fn, dout, x, geometry)
     padded = pad_for_windows(x, geometry, -np.inf)
-    winner = _first_max_offsets(padded, geometry)
-    dpadded = np.zeros(padded.shape, dtype=result_dtype(dout, x))
-    routed = np.empty(dout.shape, dtype=dpadded.dtype)
-    for index, (a, b) in enumerate(window_offsets(geometry)):
-        np.multiply(dout, winner == index, out=routed)
-        window_tap(dpadded, geometry, a, b)[...] += routed
+    cells = WindowCells(padded, geometry)
+    maxima = _window_maxima(cells, geometry)
+    dcells = WindowCells.zeros(padded.shape, result_dtype(dout, x), geometry)
+    disjoint = all(s >= d * (k - 1) + 1 for k, s, d in
+                   zip(geometry.kernel, geometry.stride, geometry.dilation))
+    routed = None if disjoint else np.empty(dout.shape, dtype=dcells.array.dtype)
+    claimed = None  # windows whose maximum has been found at an earlier cell
+    for cell in window_offsets(geometry):
+        wins = cells[cell] == maxima
+        if claimed is None:
+            claimed = wins
+        else:
+            np.greater(wins, claimed, out=wins)  # wins and not claimed: ties go to the first
+            claimed |= wins
+        if disjoint:  # no two windows share a cell: write in place
+            np.multiply(dout, wins, out=dcells[cell])
+        else:
+            np.multiply(dout, wins, out=routed)
+            np.add(dcells[cell], routed, out=dcells[cell])
+    dpadded = dcells.merged()
     (ph, pw), (h, w) = geometry.padding, x.shape[2:]
     return np.ascontiguousarray(dpadded[:, :, ph:ph + h, pw:pw + w])
 

@@ -139,15 +139,33 @@ def adaptive_windows(in_size, out_size):
     return starts, ends
 
 
-def _adaptive_pool(fn, x, output_size, reduce):
-    """Adaptive pooling with ``reduce`` (np.max or np.mean): rows first, then columns.
+def _even_windows(in_size, out_size):
+    """``(kernel, stride)`` if the adaptive windows along an axis are equally long and
+    evenly spaced (as 13 -> 6: length 3, stride 2), else None."""
+    starts, ends = adaptive_windows(in_size, out_size)
+    lengths, steps = set((ends - starts).tolist()), set(np.diff(starts).tolist())
+    if len(lengths) == 1 and len(steps) <= 1 and 0 not in steps:
+        return lengths.pop(), steps.pop() if steps else 1
+    return None
 
-    A max (or mean) over a rectangle of rows x columns is the max (mean) over its
-    columns of the max (mean) over its rows, so each axis is pooled on its own.
+
+def _adaptive_pool(fn, x, output_size, reduce, window_pool):
+    """Adaptive pooling with ``reduce`` (np.max or np.mean).
+
+    Evenly spaced windows are plain pooling (``window_pool`` with a kernel and a
+    stride); other windows are pooled one axis at a time, rows first: the max (or
+    mean) over a rectangle is the max (mean) over its columns of the max (mean)
+    over its rows.
     """
     x = _input_4d(fn, x)
     oh, ow = _adaptive_output_size(fn, x, output_size)
     n_batch, channels, h, w = x.shape
+    if (oh, ow) == (1, 1):
+        return reduce(x.reshape(n_batch, channels, 1, h * w), axis=3, keepdims=True)
+    even = (_even_windows(h, oh), _even_windows(w, ow))
+    if None not in even:
+        (kh, sh), (kw, sw) = even
+        return window_pool(x, (kh, kw), (sh, sw))
     rows = np.empty((n_batch, channels, oh, w), dtype=x.dtype)
     for i, (start, end) in enumerate(zip(*adaptive_windows(h, oh))):
         reduce(x[:, :, start:end, :], axis=2, out=rows[:, :, i, :])
@@ -178,7 +196,7 @@ def adaptive_avg_pool2d(x, output_size):
     (see :func:`adaptive_windows`). When ``OH`` divides ``H`` and ``OW`` divides ``W``
     this is ``avg_pool2d`` with kernel and stride ``(H / OH, W / OW)``.
     """
-    return _adaptive_pool("adaptive_avg_pool2d", x, output_size, np.mean)
+    return _adaptive_pool("adaptive_avg_pool2d", x, output_size, np.mean, avg_pool2d)
 
 
 def adaptive_max_pool2d(x, output_size):
@@ -198,7 +216,7 @@ def adaptive_max_pool2d(x, output_size):
     -----
     Same windows as :func:`adaptive_avg_pool2d`, with the max instead of the mean.
     """
-    return _adaptive_pool("adaptive_max_pool2d", x, output_size, np.max)
+    return _adaptive_pool("adaptive_max_pool2d", x, output_size, np.max, max_pool2d)
 
 
 def _adaptive_pool_loops(fn, x, output_size, reduce):

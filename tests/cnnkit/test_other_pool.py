@@ -82,6 +82,25 @@ def test_adaptive_matches_pytorch(torch, rng, dtype):
             assert_close(loops(x, output_size), expected, dtype)
 
 
+@pytest.mark.parametrize("in_size, output_size", [
+    ((13, 13), 6),        # evenly spaced windows: length 3, stride 2
+    ((14, 9), (7, 3)),    # sizes divide
+    ((7, 7), 1),          # global
+    ((7, 5), (1, 2)),
+    ((10, 7), (4, 3)),    # uneven windows on both axes
+    ((3, 2), (5, 4)),     # output larger than input: windows repeat cells
+])
+def test_adaptive_matches_pytorch_on_typical_sizes(torch, rng, in_size, output_size):
+    """AlexNet's 13 -> 6, VGG-like, global, uneven and growing outputs, as PyTorch."""
+    x = rng.standard_normal((2, 3, *in_size))
+    functional = torch.nn.functional
+    assert_close(adaptive_avg_pool2d(x, output_size),
+                 functional.adaptive_avg_pool2d(torch.tensor(x), output_size).numpy(), np.float64)
+    np.testing.assert_array_equal(
+        adaptive_max_pool2d(x, output_size),
+        functional.adaptive_max_pool2d(torch.tensor(x), output_size).numpy())
+
+
 def test_adaptive_is_plain_pooling_when_sizes_divide(rng):
     """Output 4x3 from 12x9: windows 3x3 at stride 3, i.e. avg_pool2d / max_pool2d with k=3."""
     x = rng.standard_normal((2, 2, 12, 9))

@@ -1,0 +1,110 @@
+"""Speed of cnnkit's pooling against PyTorch CPU (2 threads), float32.
+
+Run ``python benchmarks/bench_pool.py`` (``--quick`` for fewer repeats). Each row
+times the cnnkit op and the matching PyTorch kernel interleaved in this process
+and prints the median time per call and the ratio cnnkit / torch.
+
+The backward rows compare with the ATen kernels that autograd calls:
+``max_pool2d_with_indices_backward`` receives the argmax indices saved by the
+forward pass, while ``cnnkit.max_pool2d_backward(dout, x, ...)`` has to find the
+winners again -- so that row measures more work on our side than on PyTorch's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from _timing import compare, load_torch, print_table  # noqa: E402
+
+from cnnkit.avg_pool import avg_pool2d, avg_pool2d_backward  # noqa: E402
+from cnnkit.max_pool import max_pool2d, max_pool2d_backward  # noqa: E402
+from cnnkit.other_pool import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: E402
+
+# name, x shape, kernel_size, stride
+WINDOW_CASES = [
+    ("lenet k2", (64, 6, 28, 28), 2, 2),
+    ("cifar k2", (128, 64, 32, 32), 2, 2),
+    ("vgg k2", (8, 64, 112, 112), 2, 2),
+    ("alexnet k3s2", (32, 64, 55, 55), 3, 2),
+]
+# name, x shape, output size
+ADAPTIVE_CASES = [
+    ("alexnet 13->6", (64, 256, 13, 13), 6),
+    ("vgg 14->7", (16, 512, 14, 14), 7),
+    ("global 7->1", (128, 512, 7, 7), 1),
+]
+
+
+def window_rows(torch, name, x_shape, kernel, stride, repeats):
+    """Four rows (max fwd/bwd, avg fwd/bwd) of the speed table for one shape."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(x_shape, dtype=np.float32)
+    dout = rng.standard_normal(max_pool2d(x, kernel, stride).shape, dtype=np.float32)
+    ours = {
+        "max fwd": lambda: max_pool2d(x, kernel, stride),
+        "max bwd": lambda: max_pool2d_backward(dout, x, kernel, stride),
+        "avg fwd": lambda: avg_pool2d(x, kernel, stride),
+        "avg bwd": lambda: avg_pool2d_backward(dout, x, kernel, stride),
+    }
+    theirs = dict.fromkeys(ours)
+    if torch is not None:
+        xt, doutt = torch.from_numpy(x), torch.from_numpy(dout)
+        functional, aten = torch.nn.functional, torch.ops.aten
+        k, s = [kernel, kernel], [stride, stride]
+        _, indices = aten.max_pool2d_with_indices(xt, k, s)
+        theirs = {
+            "max fwd": lambda: functional.max_pool2d(xt, kernel, stride),
+            "max bwd": lambda: aten.max_pool2d_with_indices_backward(
+                doutt, xt, k, s, [0, 0], [1, 1], False, indices),
+            "avg fwd": lambda: functional.avg_pool2d(xt, kernel, stride),
+            "avg bwd": lambda: aten.avg_pool2d_backward(doutt, xt, k, s, [0, 0], False, True,
+                                                        None),
+        }
+    rows = []
+    for op in ours:
+        rows.append((f"{op} {name}", *compare(ours[op], theirs[op], repeats)))
+        print(f"  measured {rows[-1][0]}", flush=True)
+    return rows
+
+
+def adaptive_rows(torch, name, x_shape, output_size, repeats):
+    """Two rows (adaptive avg, adaptive max) of the speed table for one shape."""
+    x = np.random.default_rng(0).standard_normal(x_shape, dtype=np.float32)
+    theirs_avg = theirs_max = None
+    if torch is not None:
+        xt, functional = torch.from_numpy(x), torch.nn.functional
+        theirs_avg = lambda: functional.adaptive_avg_pool2d(xt, output_size)  # noqa: E731
+        theirs_max = lambda: functional.adaptive_max_pool2d(xt, output_size)  # noqa: E731
+    rows = [(f"adaptive avg {name}",
+             *compare(lambda: adaptive_avg_pool2d(x, output_size), theirs_avg, repeats)),
+            (f"adaptive max {name}",
+             *compare(lambda: adaptive_max_pool2d(x, output_size), theirs_max, repeats))]
+    for row in rows:
+        print(f"  measured {row[0]}", flush=True)
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 repeats instead of 7")
+    args = parser.parse_args(argv)
+    repeats = 3 if args.quick else 7
+    torch = load_torch()
+    rows = []
+    for name, x_shape, kernel, stride in WINDOW_CASES:
+        rows += window_rows(torch, name, x_shape, kernel, stride, repeats)
+    for name, x_shape, output_size in ADAPTIVE_CASES:
+        rows += adaptive_rows(torch, name, x_shape, output_size, repeats)
+    print()
+    print_table(rows, title="float32, median seconds per call (torch: 2 threads)")
+
+
+if __name__ == "__main__":
+    main()
