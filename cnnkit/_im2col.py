@@ -3,13 +3,22 @@
 Three kernels, all on an input that is *already padded*:
 
 * :func:`correlate_windows` -- ``out[n, f, i, j] = sum_{c,m,l} xp[n, c, i*s + m*d, j*s + l*d] w[f, c, m, l]``
-  (the forward of a convolution; im2col + one batched matmul),
+  (the forward of a convolution; im2col + one matrix product),
 * :func:`weight_gradient` -- the gradient of that sum with respect to ``w``,
 * :func:`scatter_windows` -- its gradient with respect to ``xp`` (col2im: every
   output position adds its weighted kernel back onto the window it came from).
 
 A transposed convolution is the same three kernels with the roles of input and
 output swapped, so ``conv_transpose.py`` calls them too.
+
+Layout. The column matrix holds one column per output position of the whole
+batch, ``(G, C/G * kH * kW, N * Ho * R)``, so that each op is one large matrix
+product per group (many small BLAS calls waste their time starting threads).
+``R`` is the number of columns per output row: ``Wo``, or -- with stride 1, when
+the padding adds little -- the whole padded width ``Wp`` ("wide" rows). Wide rows
+compute a few throw-away positions that wrap around the right edge, but then
+every kernel offset reads and writes long contiguous runs of memory, which
+makes the im2col copy and the col2im additions several times faster.
 
 Groups are handled by viewing channels as ``(G, channels per group)`` and letting
 ``np.matmul`` broadcast over the group axis.
@@ -18,12 +27,14 @@ Groups are handled by viewing channels as ``(G, channels per group)`` and lettin
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from ._args import as_array
 
 __all__ = ["pad_spatial", "im2col", "correlate_windows", "weight_gradient", "scatter_windows",
            "window_slices", "check_groups", "check_bias"]
+
+WIDE_ROWS_MAX_WASTE = 1.5   # use wide rows when Wp <= 1.5 * Wo
 
 
 def pad_spatial(x: np.ndarray, pads: tuple[int, int, int, int]) -> np.ndarray:
@@ -34,6 +45,29 @@ def pad_spatial(x: np.ndarray, pads: tuple[int, int, int, int]) -> np.ndarray:
     out = np.zeros(x.shape[:-2] + (x.shape[-2] + top + bottom, x.shape[-1] + left + right),
                    dtype=x.dtype)
     out[..., top:top + x.shape[-2], left:left + x.shape[-1]] = x
+    return out
+
+
+def wide_rows(padded_width: int, out_width: int, stride) -> bool:
+    """Whether the column matrix uses wide rows (``R = Wp``) rather than ``R = Wo``."""
+    return tuple(stride) == (1, 1) and padded_width <= WIDE_ROWS_MAX_WASTE * out_width
+
+
+def row_length(padded_width: int, out_width: int, stride) -> int:
+    """Columns per output row in the column matrix: ``Wp`` (wide rows) or ``Wo``."""
+    return padded_width if wide_rows(padded_width, out_width, stride) else out_width
+
+
+def _with_spare_row(a: np.ndarray, needed: bool) -> np.ndarray:
+    """``a`` (..., H, W) as a C-contiguous array with one zero row appended if ``needed``.
+
+    Wide rows starting at a column offset ``l * d > 0`` run past the last row by
+    ``l * d`` elements; the spare row keeps those reads and writes inside the buffer.
+    """
+    if not needed:
+        return np.ascontiguousarray(a)
+    out = np.zeros(a.shape[:-2] + (a.shape[-2] + 1, a.shape[-1]), dtype=a.dtype)
+    out[..., :-1, :] = a
     return out
 
 
@@ -48,14 +82,22 @@ def im2col(xp: np.ndarray, kernel, stride, dilation, out_size, groups: int) -> n
 
     Returns
     -------
-    ndarray, shape (G, C/G * kH * kW, N * Ho * Wo)
-        Column ``(n * Ho + i) * Wo + j`` of group ``g`` holds the window under output
-        ``(i, j)`` of image ``n``. Putting the whole batch side by side makes each op
-        one large matrix product instead of N small ones (small BLAS calls waste
-        most of their time starting threads).
+    ndarray, shape (G, C/G * kH * kW, N * Ho * R)
+        Column ``(n * Ho + i) * R + j`` of group ``g`` holds the window under output
+        ``(i, j)`` of image ``n``; ``R = row_length(Wp, Wo, stride)``; columns with
+        ``j >= Wo`` (wide rows only) hold windows that wrap around the edge.
     """
     (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, stride, dilation, out_size
-    n = xp.shape[0]
+    n, c, hp, wp = xp.shape
+    if wide_rows(wp, wo, stride):
+        src = _with_spare_row(xp, dw * (kw - 1) > 0)
+        st = src.strides
+        # (C, kH, kW, N, Ho, Wp): element [c, m, l, n, i, j] = xp[n, c, i + m*dh, j + l*dw],
+        # read past the row end into the next row (or the spare row); stays inside src
+        windows = as_strided(src, (c, kh, kw, n, ho, wp),
+                             (st[1], dh * st[2], dw * st[3], st[0], st[2], st[3]),
+                             writeable=False)
+        return windows.reshape(groups, -1, n * ho * wp)
     span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
     # (N, C, positions_h, positions_w, span_h, span_w): a view, nothing copied yet
     windows = sliding_window_view(xp, (span_h, span_w), axis=(2, 3))
@@ -65,10 +107,14 @@ def im2col(xp: np.ndarray, kernel, stride, dilation, out_size, groups: int) -> n
     return windows.reshape(groups, -1, n * ho * wo)
 
 
-def _channels_first(a: np.ndarray, groups: int) -> np.ndarray:
-    """(N, F, Ho, Wo) -> (G, F/G, N * Ho * Wo), the layout that matches :func:`im2col`."""
+def _channels_first(a: np.ndarray, groups: int, row_len: int) -> np.ndarray:
+    """(N, F, Ho, Wo) -> (G, F/G, N * Ho * R), matching :func:`im2col`; zeros where j >= Wo."""
     n, f, ho, wo = a.shape
-    return a.transpose(1, 0, 2, 3).reshape(groups, f // groups, n * ho * wo)
+    if row_len == wo:
+        return a.transpose(1, 0, 2, 3).reshape(groups, f // groups, n * ho * wo)
+    out = np.zeros((f, n, ho, row_len), dtype=a.dtype)
+    out[..., :wo] = a.transpose(1, 0, 2, 3)
+    return out.reshape(groups, f // groups, n * ho * row_len)
 
 
 def correlate_windows(xp, w, stride, dilation, out_size, groups):
@@ -78,16 +124,19 @@ def correlate_windows(xp, w, stride, dilation, out_size, groups):
     ----------
     xp : ndarray, shape (N, C, Hp, Wp)
     w : ndarray, shape (F, C/G, kH, kW)
+    out_size : (int, int)
+        ``(Ho, Wo)``; may be smaller than the number of window positions.
 
     Returns
     -------
     ndarray, shape (N, F, Ho, Wo), C-contiguous
     """
     f, _, kh, kw = w.shape
-    cols = im2col(xp, (kh, kw), stride, dilation, out_size, groups)   # (G, K, N*P)
+    (ho, wo), n = out_size, xp.shape[0]
+    cols = im2col(xp, (kh, kw), stride, dilation, out_size, groups)   # (G, K, N*Ho*R)
     kernels = w.reshape(groups, f // groups, -1)                       # (G, F/G, K)
-    out = np.matmul(kernels, cols)                                     # (G, F/G, N*P)
-    out = out.reshape(f, xp.shape[0], *out_size).transpose(1, 0, 2, 3)
+    out = np.matmul(kernels, cols)                                     # (G, F/G, N*Ho*R)
+    out = out.reshape(f, n, ho, -1)[..., :wo].transpose(1, 0, 2, 3)
     return np.ascontiguousarray(out)
 
 
@@ -104,11 +153,11 @@ def weight_gradient(xp, dout, kernel, stride, dilation, groups):
     -------
     ndarray, shape (F, C/G, kH, kW)
     """
-    f = dout.shape[1]
-    c = xp.shape[1]
-    cols = im2col(xp, kernel, stride, dilation, dout.shape[2:], groups)   # (G, K, N*P)
+    f, c = dout.shape[1], xp.shape[1]
+    cols = im2col(xp, kernel, stride, dilation, dout.shape[2:], groups)   # (G, K, N*Ho*R)
+    grads = _channels_first(dout, groups, row_length(xp.shape[3], dout.shape[3], stride))
     # contract over images and positions at once; BLAS reads the transpose in place
-    dw = np.matmul(_channels_first(dout, groups), cols.swapaxes(-1, -2))  # (G, F/G, K)
+    dw = np.matmul(grads, cols.swapaxes(-1, -2))                          # (G, F/G, K)
     return dw.reshape(f, c // groups, *kernel)
 
 
@@ -130,11 +179,24 @@ def scatter_windows(dout, w, stride, dilation, padded_size, groups):
     """
     n, f, ho, wo = dout.shape
     _, cg, kh, kw = w.shape
-    (sh, sw), (dh, dw) = stride, dilation
+    (sh, sw), (dh, dw), (hp, wp) = stride, dilation, padded_size
+    row_len = row_length(wp, wo, stride)
     kernels_t = w.reshape(groups, f // groups, cg * kh * kw).swapaxes(-1, -2)  # (G, K, F/G)
-    cols = np.matmul(kernels_t, _channels_first(dout, groups))                 # (G, K, N*P)
+    cols = np.matmul(kernels_t, _channels_first(dout, groups, row_len))        # (G, K, N*Ho*R)
+    cols = cols.reshape(groups * cg, kh, kw, n, ho * row_len)
+    if wide_rows(wp, wo, stride):
+        # wide rows: offset (m, l) adds one contiguous run per image; the wrapped
+        # positions carry zeros (dout was zero-padded there)
+        spare = 1 if dw * (kw - 1) > 0 else 0
+        dxp = np.zeros((groups * cg, n, (hp + spare) * wp), dtype=cols.dtype)
+        for m in range(kh):
+            for l in range(kw):
+                start = m * dh * wp + l * dw
+                dxp[:, :, start:start + ho * wp] += cols[:, m, l]
+        dxp = dxp.reshape(groups * cg, n, hp + spare, wp)[:, :, :hp]
+        return dxp.transpose(1, 0, 2, 3)
     cols = cols.reshape(groups * cg, kh, kw, n, ho, wo)
-    dxp = np.zeros((groups * cg, n) + tuple(padded_size), dtype=cols.dtype)
+    dxp = np.zeros((groups * cg, n, hp, wp), dtype=cols.dtype)
     for m in range(kh):
         rows = slice(m * dh, m * dh + sh * (ho - 1) + 1, sh)
         for l in range(kw):

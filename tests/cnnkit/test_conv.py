@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from cnnkit import _im2col
 from cnnkit.conv import conv2d, conv2d_backward, conv2d_backward_loops, conv2d_loops
 from cnnkit.gradcheck import numerical_gradient, rel_error
 from cnnkit.sizes import conv_output_size
@@ -60,8 +61,11 @@ def test_same_padding_keeps_the_size_with_even_kernels():
     np.testing.assert_array_equal(out, x)     # no padding on the top/left: windows start at (i, j)
 
 
-def test_loops_equal_fast(rng):
+@pytest.mark.parametrize("max_waste", [0.0, 1.5, float("inf")], ids=["narrow", "auto", "wide"])
+def test_loops_equal_fast(rng, monkeypatch, max_waste):
     """Loop and im2col versions agree, forward and backward, on random calls."""
+    # both column layouts of the engine (rows of Wo or of the padded width) must agree
+    monkeypatch.setattr(_im2col, "WIDE_ROWS_MAX_WASTE", max_waste)
     for _ in range(25):
         x_shape, w_shape, kwargs = random_case(rng)
         x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from cnnkit import _im2col
 from cnnkit.conv import conv2d, conv2d_backward
 from cnnkit.conv_transpose import (conv_transpose2d, conv_transpose2d_backward,
                                    conv_transpose2d_backward_loops, conv_transpose2d_loops)
@@ -61,8 +62,11 @@ def test_padding_crops_and_output_padding_extends():
     np.testing.assert_array_equal(extended[..., 7:, :], 0.0)
 
 
-def test_loops_equal_fast(rng):
+@pytest.mark.parametrize("max_waste", [0.0, 1.5, float("inf")], ids=["narrow", "auto", "wide"])
+def test_loops_equal_fast(rng, monkeypatch, max_waste):
     """Loop and scatter versions agree, forward and backward, on random calls."""
+    # both column layouts of the engine (rows of Wo or of the padded width) must agree
+    monkeypatch.setattr(_im2col, "WIDE_ROWS_MAX_WASTE", max_waste)
     for _ in range(25):
         x_shape, w_shape, kwargs = random_case(rng)
         x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
