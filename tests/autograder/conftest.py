@@ -1,0 +1,21 @@
+"""The graded sample bundle, shared by the grader's slow tests."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from grading_helpers import ASSIGNMENT, FIXTURE_SOURCE, LIMITS, autograder, read_grades
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory):
+    """The sample bundle of 99_fixture, graded once with --jobs 2."""
+    root = tmp_path_factory.mktemp("bundle")
+    submissions, out = root / "submissions", root / "graded"
+    autograder("samples", ASSIGNMENT, "--out", submissions, "--source", FIXTURE_SOURCE)
+    before = sorted(p.relative_to(submissions).as_posix() for p in submissions.rglob("*"))
+    run = autograder("grade", submissions, "--out", out, "--jobs", 2, *LIMITS, "--source", FIXTURE_SOURCE)
+    expected = json.loads((submissions / "EXPECTED.json").read_text())
+    return {"root": root, "submissions": submissions, "out": out, "run": run, "expected": expected,
+            "grades": read_grades(out / "grades.csv"), "files_before": before}
