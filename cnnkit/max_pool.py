@@ -261,6 +261,11 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0, dilation=1
     On a tie the winner is the first maximum in row-major order, as in PyTorch
     (other libraries split the gradient or pick another cell). Overlapping windows
     add up their contributions.
+
+    The winners are found by comparing each window cell, in row-major order, with
+    the window's maximum. Non-finite values are not treated specially: a window
+    whose maximum is nan routes its gradient nowhere (PyTorch picks the nan), and
+    an infinite or nan ``dout`` spreads nan over the window (``0 * inf``).
     """
     fn = "max_pool2d_backward"
     x, geometry = pool_geometry(fn, x, kernel_size, stride, padding, dilation, ceil_mode)
