@@ -164,23 +164,15 @@ class GradientPathsExplorer(Explorer):
     def _figure(self, mode, cell, out, w):
         touched = self.reference_map != 0
         if mode == MODES[0]:
-            selected = one_hot((out, out), cell) > 0
-            arrays = [self.x, w, selected.astype(float)]
-            titles = ["input x\n(framed: touched)", "kernel w", f"output\ncell {cell}"]
-            masks = [touched, None, selected]
+            input_title, input_mask = "input x\n(framed: touched)", touched
             label = "dx, one-hot dout"
         else:
-            selected = one_hot(self.x.shape, cell) > 0
-            arrays = [self.x, w, touched.astype(float)]
-            titles = [f"input x\ncell {cell}", "kernel w", "outputs\nreached"]
-            masks = [selected, None, touched]
+            input_title, input_mask = f"input x\ncell {cell}", one_hot(self.x.shape, cell) > 0
             label = "d out / d x[cell]"
-        arrays.append(self.reference_map)
-        titles.append(f"reference\n{label}")
-        masks.append(touched)
+        arrays, titles = [self.x, w, self.reference_map], [input_title, "kernel w", f"reference\n{label}"]
         if self.student_map is not None:
             arrays.append(self.student_map)
             titles.append(f"yours\n{label}")
-            masks.append(touched)
+        masks = [input_mask, None] + [touched] * (len(arrays) - 2)
         return plot_grids(arrays, titles, highlights=masks,
-                          cmaps=["Greys", "Oranges", "Greens", "Blues", "Purples"][: len(arrays)])
+                          cmaps=["Greys", "Oranges", "Blues", "Purples"][: len(arrays)])
