@@ -57,10 +57,11 @@ def draw_matrix(ax, values, *, fmt: str = "{:g}", cmap: str = "Greys", symmetric
         for r in range(h):
             for c in range(w):
                 ax.text(c, r, fmt.format(values[r, c]), ha="center", va="center", fontsize=size)
-    ax.set_xticks(np.arange(-0.5, w, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, h, 1), minor=True)
-    ax.grid(which="minor", color="#999999", linewidth=0.5)
-    ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+    # Cell borders as two line collections: far cheaper to draw than one tick per cell.
+    ax.hlines(np.arange(-0.5, h, 1), -0.5, w - 0.5, color="#999999", linewidth=0.5)
+    ax.vlines(np.arange(-0.5, w, 1), -0.5, h - 0.5, color="#999999", linewidth=0.5)
+    ax.set_xticks([])
+    ax.set_yticks([])
     return ax
 
 
@@ -119,7 +120,7 @@ def show_sliding_window(x, kernel, row: int, col: int, output=None):
         draw_matrix(axes[2], output)
         outline(axes[2], row, col, 1, 1)
         axes[2].set_title(f"output[{row}, {col}] = {products.sum():g}", fontsize=10)
-    figure.tight_layout()
+    figure.subplots_adjust(wspace=0.25)
     return figure
 
 
@@ -184,7 +185,7 @@ def show_padded_windows(size: int, kernel_size: int, stride: int = 1, padding: i
     outline(ax, padding, padding, size, size, color="black", linewidth=2)
     ax.set_title(f"i={size}, k={kernel_size}, s={stride}, p={padding}, d={dilation}: "
                  f"{len(starts)}x{len(starts)} windows", fontsize=10)
-    figure.tight_layout()
+    figure.subplots_adjust(wspace=0.25)
     return figure
 
 
@@ -240,5 +241,5 @@ def show_pooling(x, kernel_size: int, stride: int, output, *, mode: str = "max",
     if yours is not None:
         draw_matrix(axes[2], yours, fmt="{:.3g}", cmap="Greys")
         axes[2].set_title(f"yours {yours.shape}", fontsize=10)
-    figure.tight_layout()
+    figure.subplots_adjust(wspace=0.25)
     return figure

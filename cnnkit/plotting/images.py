@@ -78,7 +78,7 @@ def show_channels(rgb, *, title: str = "photo"):
         ax.set_yticks([])
         ax.set_title(f"{name}: rgb[:, :, {c}]", fontsize=10)
     figure.colorbar(shown, ax=axes[-1], fraction=0.046, pad=0.04)
-    figure.tight_layout()
+    figure.subplots_adjust(wspace=0.25)
     return figure
 
 
@@ -101,7 +101,7 @@ def show_row(images, titles=None, *, cmap: str = "gray"):
     figure, axes = _figure(len(images), width=2.8, height=3.0)
     for ax, image, title in zip(axes, images, titles):
         show_image(ax, image, title=title, cmap=cmap)
-    figure.tight_layout()
+    figure.subplots_adjust(wspace=0.25)
     return figure
 
 
@@ -134,5 +134,5 @@ def show_conv(image, kernel, feature_map, *, titles=("input", "kernel", "feature
     show_image(axes[2], feature_map, title=f"{titles[2]} {np.shape(feature_map)}")
     if extra is not None:
         show_image(axes[3], extra, title=f"{extra_title} {np.shape(extra)}")
-    figure.tight_layout()
+    figure.subplots_adjust(wspace=0.25)
     return figure

@@ -187,5 +187,5 @@ class KernelExplorer(Explorer):
         else:
             axes[4].axis("off")
             axes[4].text(0.5, 0.5, "your corr2d:\nnothing to show yet", ha="center", va="center")
-        figure.tight_layout()
+        figure.subplots_adjust(wspace=0.25)
         self.image.value = figure_to_png(figure)
