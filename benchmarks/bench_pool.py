@@ -2,7 +2,8 @@
 
 Run ``python benchmarks/bench_pool.py`` (``--quick`` for fewer repeats). Each row
 times the cnnkit op and the matching PyTorch kernel interleaved in this process
-and prints the median time per call and the ratio cnnkit / torch.
+and prints the median time per call and the ratio cnnkit / torch; a last table
+times the loop versions against the fast ones (skip it with ``--no-loops``).
 
 The backward rows compare with the ATen kernels that autograd calls:
 ``max_pool2d_with_indices_backward`` receives the argmax indices saved by the
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 
 import numpy as np
 
@@ -23,8 +25,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _timing import compare, load_torch, print_table  # noqa: E402
 
-from cnnkit.avg_pool import avg_pool2d, avg_pool2d_backward  # noqa: E402
-from cnnkit.max_pool import max_pool2d, max_pool2d_backward  # noqa: E402
+from cnnkit.avg_pool import (  # noqa: E402
+    avg_pool2d, avg_pool2d_backward, avg_pool2d_backward_loops, avg_pool2d_loops)
+from cnnkit.max_pool import (  # noqa: E402
+    max_pool2d, max_pool2d_backward, max_pool2d_backward_loops, max_pool2d_loops)
 from cnnkit.other_pool import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: E402
 
 # name, x shape, kernel_size, stride
@@ -91,9 +95,32 @@ def adaptive_rows(torch, name, x_shape, output_size, repeats):
     return rows
 
 
+def loop_speedup():
+    """Time each loop version once on the LeNet case against its fast version."""
+    _, x_shape, kernel, stride = WINDOW_CASES[0]
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(x_shape, dtype=np.float32)
+    dout = rng.standard_normal(max_pool2d(x, kernel, stride).shape, dtype=np.float32)
+    print(f"\nloop version vs fast version on x {x_shape}, kernel {kernel}, stride {stride}")
+    pairs = [
+        ("max_pool2d", max_pool2d_loops, max_pool2d, (x,)),
+        ("max_pool2d_backward", max_pool2d_backward_loops, max_pool2d_backward, (dout, x)),
+        ("avg_pool2d", avg_pool2d_loops, avg_pool2d, (x,)),
+        ("avg_pool2d_backward", avg_pool2d_backward_loops, avg_pool2d_backward, (dout, x)),
+    ]
+    for name, loops, fast, arrays in pairs:
+        start = time.perf_counter()
+        loops(*arrays, kernel, stride)
+        loop_seconds = time.perf_counter() - start
+        fast_seconds, _ = compare(lambda: fast(*arrays, kernel, stride), None, repeats=5)
+        print(f"  {name:<20} loops {loop_seconds:7.2f} s   fast {fast_seconds * 1e3:7.2f} ms   "
+              f"speed-up {loop_seconds / fast_seconds:7.0f}x")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 repeats instead of 7")
+    parser.add_argument("--no-loops", action="store_true", help="skip the loop-version table")
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 7
     torch = load_torch()
@@ -104,6 +131,8 @@ def main(argv=None):
         rows += adaptive_rows(torch, name, x_shape, output_size, repeats)
     print()
     print_table(rows, title="float32, median seconds per call (torch: 2 threads)")
+    if not args.no_loops:
+        loop_speedup()
 
 
 if __name__ == "__main__":
