@@ -62,11 +62,9 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def course_root(tmp_path_factory):
-    """A throwaway copy of the course; ``(root, chapters, unreleased)``."""
+    """A throwaway copy of the course (a ``course_copy.CourseCopy``)."""
     require_browser()
-    root = tmp_path_factory.mktemp("course-root")
-    chapters, unreleased = build_course_copy(root)
-    return root, chapters, unreleased
+    return build_course_copy(tmp_path_factory.mktemp("course-root"))
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +72,7 @@ def lab_server(course_root, tmp_path_factory):
     """JupyterLab on a free port, launched by tools/lab.py's ``lab_launch``, stopped at the end."""
     from lab import lab_launch
 
-    root = course_root[0]
+    root = course_root.root
     home = tmp_path_factory.mktemp("home")
     env = dict(os.environ)
     env.update(HOME=str(home), IPYTHONDIR=str(home / ".ipython"), MPLCONFIGDIR=str(home / ".mpl"),

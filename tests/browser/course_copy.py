@@ -1,14 +1,15 @@
 """Build the throwaway course the browser suite opens.
 
-The copy holds every chapter of ``solutions/`` that has a released twin in
-``course/``, plus the suite's own small chapter from ``tests/browser/fixtures/``.
+The copy holds every chapter of ``solutions/`` with its released twin from
+``course/`` (released into the copy with ``autograder.release`` when ``course/``
+has none yet), plus the suite's own small chapter from ``tests/browser/fixtures/``.
 For each chapter it writes two notebooks next to each other (so relative paths to
 data files keep working):
 
 - ``course/NN_name/NN_name.ipynb``: the released notebook a student starts from,
-  with the ``raises-exception`` tag added to its test cells so that JupyterLab's
-  Run All goes on past the tests of unwritten exercises (as a student would by
-  running cell after cell);
+  with the ``raises-exception`` tag added to its test and answer cells so that
+  JupyterLab's Run All goes on past the tests of unwritten exercises and the
+  unanswered questions (as a student would by running cell after cell);
 - ``course/NN_name/NN_name_finished.ipynb``: the released notebook with every
   exercise cell replaced by its solution, markers removed -- what a student who
   finished the chapter has.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -81,19 +83,44 @@ def finished_notebook(released, source):
 
 
 def tag_tests_raise(notebook):
-    """Add the ``raises-exception`` tag to every test cell (Run All continues past them)."""
+    """Tag every test cell and answer cell ``raises-exception`` (Run All continues past them).
+
+    A released answer cell of a check-yourself question is ``raise NotImplementedError()``
+    at top level, so it fails too until the student answers.
+    """
     for cell in notebook.cells:
-        if is_test_cell(cell):
+        if is_test_cell(cell) or (cell.get("cell_type") == "code" and _nbgrader(cell).get("solution")):
             tags = cell.metadata.setdefault("tags", [])
             if "raises-exception" not in tags:
                 tags.append("raises-exception")
     return notebook
 
 
-def _copy_chapter(origin: Path, chapter: str, root: Path) -> None:
-    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
-    shutil.copytree(origin / "solutions" / chapter, root / "solutions" / chapter, ignore=ignore)
-    shutil.copytree(origin / "course" / chapter, root / "course" / chapter, ignore=ignore)
+_IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+
+
+def _release_into(root: Path, chapters: list[str]) -> dict[str, str]:
+    """Release ``chapters`` into ``root/course`` as ``python -m autograder release`` would; failures by chapter."""
+    if not chapters:
+        return {}
+    from autograder.release import release
+
+    try:
+        release(root / "solutions", root / "course", chapters)  # one scratch gradebook for all
+        return {}
+    except Exception:
+        pass
+    failures = {}
+    for chapter in chapters:  # find which chapter breaks the release
+        try:
+            release(root / "solutions", root / "course", [chapter])
+        except Exception as error:
+            failures[chapter] = f"release failed: {type(error).__name__}: {error}"
+    return failures
+
+
+def _write_variants(chapter: str, root: Path) -> None:
+    """Write the finished twin and tag the blank notebook's test cells (see the module docstring)."""
     released_path = root / "course" / chapter / f"{chapter}.ipynb"
     released = nbformat.read(released_path, as_version=4)
     source = nbformat.read(root / "solutions" / chapter / f"{chapter}.ipynb", as_version=4)
@@ -101,29 +128,50 @@ def _copy_chapter(origin: Path, chapter: str, root: Path) -> None:
     nbformat.write(tag_tests_raise(released), released_path)
 
 
-def build_course_copy(root: Path) -> tuple[list[str], list[str]]:
-    """Copy the released chapters and the fixture chapter into ``root``.
+@dataclass
+class CourseCopy:
+    """The throwaway course: its ``root`` and what happened to each chapter.
 
-    Returns
-    -------
-    copied : list of str
-        Chapters now under ``root`` (real chapters first, then the fixture).
-    unreleased : list of str
-        Chapters of ``solutions/`` with no released twin in ``course/`` (not copied).
+    Attributes
+    ----------
+    root : Path
+    chapters : list of str
+        Chapters ready in the copy (real chapters first, then the fixture).
+    released_here : list of str
+        Chapters with no released twin in ``course/`` yet, released into the copy
+        by ``autograder.release``.
+    broken : dict of str to str
+        Chapters that could not be prepared, with the reason.
     """
-    root = Path(root)
-    (root / "course").mkdir(parents=True, exist_ok=True)
-    (root / "solutions").mkdir(parents=True, exist_ok=True)
-    copied, unreleased = [], []
-    for chapter in chapters_in(REPO_ROOT):
-        if is_released(REPO_ROOT, chapter):
-            _copy_chapter(REPO_ROOT, chapter, root)
-            copied.append(chapter)
+
+    root: Path
+    chapters: list = field(default_factory=list)
+    released_here: list = field(default_factory=list)
+    broken: dict = field(default_factory=dict)
+
+
+def build_course_copy(root: Path) -> CourseCopy:
+    """Copy every chapter (and the fixture chapter) into ``root``, ready to open."""
+    copy = CourseCopy(Path(root))
+    (copy.root / "course").mkdir(parents=True, exist_ok=True)
+    (copy.root / "solutions").mkdir(parents=True, exist_ok=True)
+    origins = {chapter: origin for origin in (REPO_ROOT, FIXTURE_ROOT) for chapter in chapters_in(origin)}
+    for chapter, origin in origins.items():
+        shutil.copytree(origin / "solutions" / chapter, copy.root / "solutions" / chapter, ignore=_IGNORE)
+        if is_released(origin, chapter):
+            shutil.copytree(origin / "course" / chapter, copy.root / "course" / chapter, ignore=_IGNORE)
         else:
-            unreleased.append(chapter)
-    for chapter in chapters_in(FIXTURE_ROOT):
-        _copy_chapter(FIXTURE_ROOT, chapter, root)
-        copied.append(chapter)
+            copy.released_here.append(chapter)
+    copy.broken.update(_release_into(copy.root, copy.released_here))
+    for chapter in origins:
+        if chapter in copy.broken:
+            continue
+        try:
+            _write_variants(chapter, copy.root)
+        except Exception as error:  # reported by the chapter's own tests
+            copy.broken[chapter] = f"{type(error).__name__}: {error}"
+        else:
+            copy.chapters.append(chapter)
     if (REPO_ROOT / "nbgrader_config.py").is_file():
-        shutil.copy(REPO_ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
-    return copied, unreleased
+        shutil.copy(REPO_ROOT / "nbgrader_config.py", copy.root / "nbgrader_config.py")
+    return copy

@@ -117,7 +117,7 @@ def save(page) -> None:
 
 
 def cell_errors(notebook) -> list[dict]:
-    """Error outputs of a saved notebook: index, grade_id, whether a test cell, ``ename: evalue``."""
+    """Error outputs of a saved notebook: index, grade_id, whether a test or answer cell, ``ename: evalue``."""
     errors = []
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
@@ -129,6 +129,7 @@ def cell_errors(notebook) -> list[dict]:
                     "cell": index,
                     "grade_id": meta.get("grade_id"),
                     "test_cell": bool(meta.get("grade")) and not meta.get("solution", False),
+                    "answer_cell": bool(meta.get("solution", False)),
                     "error": f"{output.get('ename')}: {output.get('evalue')}",
                 })
     return errors

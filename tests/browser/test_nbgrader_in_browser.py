@@ -26,8 +26,7 @@ def _chapter_to_validate(root, chapters):
 
 def test_validate_button_passes_a_finished_notebook_and_fails_a_blank_one(course_root, lab_server, page):
     """Does Validate say "Success" on a finished chapter and list the failing cells on a blank one?"""
-    root, chapters, _ = course_root
-    chapter = _chapter_to_validate(root, chapters)
+    chapter = _chapter_to_validate(course_root.root, course_root.chapters)
 
     lab.open_notebook(page, lab_server, f"course/{chapter}/{chapter}_finished.ipynb", workspace="validate-finished")
     verdict, text = lab.press_validate(page, timeout=VALIDATE_TIMEOUT)
@@ -42,7 +41,7 @@ def test_validate_button_passes_a_finished_notebook_and_fails_a_blank_one(course
 
 def test_formgrader_lists_every_assignment(course_root, lab_server, page):
     """Does the instructor's formgrader (/formgrader) list every chapter of the course as an assignment?"""
-    _, chapters, _ = course_root
+    chapters = course_root.chapters
     page.goto(lab_server.page_url("/formgrader"))
     table = page.locator("#main-table")
     for chapter in chapters:
