@@ -99,9 +99,17 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 repeats instead of 7")
     parser.add_argument("--no-loops", action="store_true", help="skip the loop-version table")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="torch threads, and numpy's BLAS threads if threadpoolctl is "
+                             "installed (default 2; 1 gives steadier numbers on a busy machine)")
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 7
-    torch = load_torch()
+    torch = load_torch(args.threads)
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(args.threads)
+    except ImportError:
+        print("threadpoolctl is not installed: numpy's BLAS keeps its own thread count")
     functional = torch.nn.functional if torch is not None else None
     rows = []
     for name, x_shape, w_shape, kwargs in CONV_CASES:
@@ -112,7 +120,7 @@ def main(argv=None):
                         functional and functional.conv_transpose2d, True, x_shape, w_shape, kwargs,
                         repeats)
     print()
-    print_table(rows, title="float32, median seconds per call (torch: 2 threads)")
+    print_table(rows, title=f"float32, median seconds per call ({args.threads} threads)")
     if not args.no_loops:
         loop_speedup()
 
