@@ -3,7 +3,7 @@
 >>> import cnnkit.nn as nn
 >>> model = nn.lenet_digits(seed=0)
 >>> nn.count_params(model)
-1898
+6090
 """
 
 from .containers import Sequential, count_params

@@ -10,11 +10,13 @@ from .layers import Conv2d, Flatten, Linear, MaxPool2d, ReLU
 __all__ = ["lenet_digits"]
 
 
-def lenet_digits(seed: int = 0, dtype=np.float32, conv1: int = 8, conv2: int = 16) -> Sequential:
-    """conv3x3(1->8, pad 1) - ReLU - maxpool 2 - conv3x3(8->16, pad 1) - ReLU - maxpool 2 - flatten - dense(64->10).
+def lenet_digits(seed: int = 0, dtype=np.float32, conv1: int = 16, conv2: int = 32) -> Sequential:
+    """conv3x3(1->16, pad 1) - ReLU - maxpool 2 - conv3x3(16->32, pad 1) - ReLU - maxpool 2 - flatten - dense(128->10).
 
-    Shapes for a batch of N digits: (N,1,8,8) -> (N,8,8,8) -> (N,8,4,4) -> (N,16,4,4)
-    -> (N,16,2,2) -> (N,64) -> (N,10). Softmax is folded into the loss.
+    Shapes for a batch of N digits: (N,1,8,8) -> (N,16,8,8) -> (N,16,4,4) -> (N,32,4,4)
+    -> (N,32,2,2) -> (N,128) -> (N,10); 6,090 parameters. Softmax is folded into the loss.
+    (With 8 and 16 filters, 1,898 parameters, a few seeds end just under 95% after 10 epochs;
+    the doubled widths reach 97-99% on every seed tried.)
 
     Parameters
     ----------

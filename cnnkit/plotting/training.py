@@ -101,8 +101,21 @@ def _activations(model, image):
     return outputs
 
 
+def _mosaic(maps: np.ndarray) -> np.ndarray:
+    """Channels (C, h, w) side by side, each scaled to [0, 1], separated by a blank (NaN) column."""
+    tiles = []
+    for channel in maps:
+        low, high = float(channel.min()), float(channel.max())
+        tiles.append((channel - low) / (high - low) if high > low else np.zeros_like(channel, dtype=float))
+        tiles.append(np.full((channel.shape[0], 1), np.nan))
+    return np.concatenate(tiles[:-1], axis=1)
+
+
 def plot_feature_maps(model, image, *, max_maps: int = 8):
     """One digit and, row by row, the feature maps after each convolution, ReLU and pooling layer.
+
+    Each map is scaled to its own range (dark low, bright high), so the pictures show
+    *where* a filter responds, not how strongly compared with the others.
 
     Parameters
     ----------
@@ -116,19 +129,20 @@ def plot_feature_maps(model, image, *, max_maps: int = 8):
     image = np.asarray(image)
     image = image.reshape((1, 1) + image.shape) if image.ndim == 2 else image
     rows = [(name, out) for name, out in _activations(model, image) if np.ndim(out) == 4]
-    columns = max(min(out.shape[1], max_maps) for _, out in rows)
-    figure, axes = plt.subplots(len(rows), columns, figsize=(1.25 * columns, 1.35 * len(rows)),
-                                squeeze=False)
-    for row, (name, out) in enumerate(rows):
-        for column in range(columns):
-            ax = axes[row, column]
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if column < out.shape[1] and column < max_maps:
-                ax.imshow(out[0, column], cmap="gray" if row == 0 else "viridis")
-            else:
-                ax.axis("off")
-        axes[row, 0].set_ylabel(f"{name}\n{out.shape[2]}x{out.shape[3]}", fontsize=8)
+    figure, axes = plt.subplots(len(rows), 1, figsize=(1.1 * max_maps, 1.15 * len(rows)), squeeze=False)
+    colours = plt.get_cmap("viridis").copy()
+    colours.set_bad("white")
+    for ax, (name, out) in zip(axes[:, 0], rows):
+        shown = min(out.shape[1], max_maps)
+        picture = _mosaic(np.asarray(out[0, :shown], dtype=float))
+        ax.imshow(picture, cmap="gray" if name == "input" else colours, aspect="equal",
+                  extent=(0, shown * (out.shape[3] + 1) - 1, out.shape[2], 0))
+        ax.set_xlim(0, max_maps * (out.shape[3] + 1) - 1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_frame_on(False)
+        more = f" (first {shown} of {out.shape[1]})" if out.shape[1] > shown else ""
+        ax.set_title(f"{name}: {out.shape[1]} x {out.shape[2]}x{out.shape[3]}{more}", fontsize=8, loc="left")
     figure.suptitle("feature maps of one digit, layer by layer", y=1.0)
     figure.tight_layout()
     return figure

@@ -144,7 +144,10 @@ class NetworkCheckExplorer(Explorer):
         for kind in ("error", "differs", "missing"):
             if kind in verdicts:
                 first = next(r for r in self.rows if kind in (r["forward"], r["backward"]))
-                self.set_status(kind, f"layer {first['layer']}: {first['message']}")
+                message = first["message"]
+                if not message.startswith(first["layer"]):
+                    message = f"layer {first['layer']}: {message}"
+                self.set_status(kind, message)
                 return
         self.set_status("ok", f"all {len(self.rows)} layers match the reference forward and backward")
 

@@ -53,7 +53,7 @@ def test_a_correct_network_passes_every_layer():
 
 @pytest.mark.parametrize("position, layer, culprit", [
     (1, LeakyBackwardReLU(), "1: LeakyBackwardReLU"),
-    (7, OverwritingLinear(64, 10, rng=0), "7: OverwritingLinear"),
+    (7, OverwritingLinear(128, 10, rng=0), "7: OverwritingLinear"),
 ])
 def test_a_wrong_layer_is_named(position, layer, culprit):
     explorer = NetworkCheckExplorer(_network_with(position, layer))

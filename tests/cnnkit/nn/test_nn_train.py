@@ -65,6 +65,14 @@ def test_train_step_updates_with_fresh_gradients(digits):
         np.testing.assert_allclose(a.value, b.value)
 
 
+def test_learning_rate_decays_every_epoch(digits):
+    model = nn.lenet_digits(seed=0)
+    optimizer = nn.Adam(model.parameters(), lr=0.01)
+    nn.fit(model, nn.softmax_cross_entropy, optimizer, digits.x_train[:64], digits.y_train[:64],
+           epochs=3, batch_size=32, lr_decay=0.5, verbose=False)
+    assert optimizer.lr == pytest.approx(0.01 * 0.5 ** 3)
+
+
 def test_progress_bar_prints_one_line_per_epoch_off_a_terminal():
     stream = io.StringIO()
     bar = nn.ProgressBar(10, stream=stream)
@@ -75,8 +83,9 @@ def test_progress_bar_prints_one_line_per_epoch_off_a_terminal():
 
 
 def test_count_params_of_lenet():
-    """(1*9+1)*8 + (8*9+1)*16 + (64+1)*10 = 80 + 1168 + 650."""
-    assert nn.count_params(nn.lenet_digits()) == 1898
+    """(1*9+1)*16 + (16*9+1)*32 + (128+1)*10 = 160 + 4640 + 1290; and the narrow variant."""
+    assert nn.count_params(nn.lenet_digits()) == 6090
+    assert nn.count_params(nn.lenet_digits(conv1=8, conv2=16)) == 80 + 1168 + 650
 
 
 def test_fit_refuses_mismatched_data(digits):
