@@ -22,6 +22,9 @@ makes the im2col copy and the col2im additions several times faster.
 
 Groups are handled by viewing channels as ``(G, channels per group)`` and letting
 ``np.matmul`` broadcast over the group axis.
+
+The module ends with the argument checks that only the convolutions share
+(``groups``, bias); the general ones live in ``cnnkit._args``.
 """
 
 from __future__ import annotations
@@ -216,16 +219,15 @@ def window_slices(i: int, j: int, kernel, stride, dilation) -> tuple[slice, slic
             slice(j * sw, j * sw + dw * (kw - 1) + 1, dw))
 
 
-def check_groups(fn: str, groups, in_channels: int, out_channels: int, in_name: str,
-                 out_name: str) -> int:
-    """Validate ``groups``: a positive int dividing both channel counts."""
+def check_groups(fn: str, groups, *channel_counts: tuple[int, str]) -> int:
+    """Validate ``groups``: a positive int dividing every ``(count, description)`` given."""
     if isinstance(groups, (bool, np.bool_)) or not isinstance(groups, (int, np.integer)):
         raise TypeError(f"{fn}: groups must be a positive int, got {groups!r}")
     if groups < 1:
         raise ValueError(f"{fn}: groups must be positive, got {groups}")
-    for count, name in ((in_channels, in_name), (out_channels, out_name)):
+    for count, description in channel_counts:
         if count % groups:
-            raise ValueError(f"{fn}: groups={groups} must divide the {name}, got {count}")
+            raise ValueError(f"{fn}: groups={groups} must divide the {description}, got {count}")
     return int(groups)
 
 

@@ -44,8 +44,8 @@ def _check_conv2d(fn, x, w, stride, padding, dilation, groups, **others) -> _Con
     w = as_array(fn, "w", w)
     check_ndim(fn, "x", x, 4, "(N, C, H, W)")
     check_ndim(fn, "w", w, 4, "(F, C/groups, kH, kW)")
-    groups = _im2col.check_groups(fn, groups, x.shape[1], w.shape[0],
-                                  "channels of x (x.shape[1])", "filters of w (w.shape[0])")
+    groups = _im2col.check_groups(fn, groups, (x.shape[1], "channels of x (x.shape[1])"),
+                                  (w.shape[0], "filters of w (w.shape[0])"))
     if x.shape[1] != w.shape[1] * groups:
         grouped = f" x groups={groups}" if groups > 1 else ""
         raise ValueError(f"{fn}: x has {x.shape[1]} channels but w expects "

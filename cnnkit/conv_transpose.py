@@ -50,8 +50,7 @@ def _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation,
         raise ValueError(f"{fn}: x has {x.shape[1]} channels but w expects {w.shape[0]} "
                          f"(w.shape = {tuple(w.shape)}; w[c] is the kernel that input "
                          f"channel c stamps onto the output)")
-    groups = _im2col.check_groups(fn, groups, x.shape[1], x.shape[1],
-                                  "channels of x (x.shape[1])", "channels of x (x.shape[1])")
+    groups = _im2col.check_groups(fn, groups, (x.shape[1], "channels of x (x.shape[1])"))
     stride = positive_pair(fn, "stride", stride)
     padding = nonnegative_pair(fn, "padding", padding)
     output_padding = nonnegative_pair(fn, "output_padding", output_padding)
@@ -81,7 +80,8 @@ def _crop(yp: np.ndarray, conv: _ConvT) -> np.ndarray:
     return np.ascontiguousarray(yp[:, :, ph:ph + ho, pw:pw + wo])
 
 
-def _check_dout(fn, dout, conv: _ConvT):
+def _padded_dout(fn, dout, conv: _ConvT):
+    """Check dout's shape and zero-pad it by ``padding`` (the border the forward cropped)."""
     dout = as_array(fn, "dout", dout)
     expected = (conv.x.shape[0], conv.out_channels) + conv.out_size
     if dout.shape != expected:
@@ -164,7 +164,7 @@ def conv_transpose2d_backward(dout, x, w, stride=1, padding=0, output_padding=0,
     fn = "conv_transpose2d_backward"
     conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
                                    dout=dout)
-    doutp = _check_dout(fn, dout, conv)
+    doutp = _padded_dout(fn, dout, conv)
     dx = _im2col.correlate_windows(doutp, conv.w, conv.stride, conv.dilation,
                                    conv.x.shape[2:], conv.groups)
     dw = _im2col.weight_gradient(doutp, conv.x, conv.w.shape[2:], conv.stride, conv.dilation,
@@ -217,7 +217,7 @@ def conv_transpose2d_backward_loops(dout, x, w, stride=1, padding=0, output_padd
     fn = "conv_transpose2d_backward_loops"
     conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
                                    dout=dout)
-    doutp = _check_dout(fn, dout, conv)
+    doutp = _padded_dout(fn, dout, conv)
     dx, dw = np.zeros_like(conv.x), np.zeros_like(conv.w)
     for n, c_in, i, j, out_channels, rows, cols in _loop_positions(conv):
         # the stamp of X[n, c_in, i, j] covered these output values: collect their gradients

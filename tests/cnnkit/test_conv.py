@@ -182,6 +182,7 @@ W = np.ones((3, 4, 3, 3))
         ((X, np.ones((3, 1, 3, 3))), dict(groups=3), ValueError, r"groups=3 must divide the channels of x"),
         ((X, np.ones((3, 2, 3, 3))), dict(groups=2), ValueError, r"groups=2 must divide the filters of w"),
         ((X, W), dict(groups=0), ValueError, r"groups must be positive, got 0"),
+        ((X, W), dict(groups=2.0), TypeError, r"groups must be a positive int, got 2.0"),
         ((X, W, np.ones(4)), {}, ValueError, r"b must have shape \(3,\) .*got shape \(4,\)"),
         (("x", W), {}, TypeError, r"x must be a numpy array, got str"),
     ],
