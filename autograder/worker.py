@@ -154,7 +154,9 @@ def failed(task: Task, reason: str) -> dict:
 
 
 def _grade_in(scratch: Path, task: Task) -> dict:
-    from nbgrader.converters import Autograde, GenerateFeedback
+    from nbgrader.converters import Autograde
+
+    from autograder.feedback import write_feedback
     from nbgrader.coursedir import CourseDirectory
 
     from autograder.config import nbgrader_config
@@ -212,9 +214,7 @@ def _grade_in(scratch: Path, task: Task) -> dict:
 
     result = collect_result(task, course, db_url, nonce)
     if task.feedback_dir:
-        feedback = GenerateFeedback(coursedir=coursedir, config=config)
-        feedback.force = True
-        feedback.start()
+        write_feedback(coursedir, config)
         produced = course / "feedback" / task.student_id / task.assignment
         target = Path(task.feedback_dir)
         target.mkdir(parents=True, exist_ok=True)

@@ -103,3 +103,16 @@ def test_progress_and_summary_are_shown(bundle):
     assert run.stderr.count(f"/{ASSIGNMENT}: ") >= len(bundle["expected"]) - 3  # failed intake rows skip the pool
     assert "ETA" in run.stderr
     assert "assignment" in run.stdout and "flagged" in run.stdout and "failed" in run.stdout
+
+
+def test_wall_limit_fails_only_the_slow_submission(bundle, tmp_path):
+    """With a wall limit shorter than a cell timeout, does an endless loop fail while a normal notebook is graded?"""
+    inbox = tmp_path / "inbox"
+    for student in ("infinite-loop", "full"):
+        shutil.copytree(bundle["submissions"] / student, inbox / student)
+    autograder("grade", inbox, "--out", tmp_path / "out", "--jobs", 1, "--timeout", 300, "--wall", 30,
+               "--no-feedback", "--source", FIXTURE_SOURCE)
+    grades = read_grades(tmp_path / "out" / "grades.csv")
+    assert grades["infinite-loop"]["status"] == "failed"
+    assert "wall limit of 30s exceeded" in grades["infinite-loop"]["reason"]
+    assert grades["full"]["status"] == "graded" and grades["full"]["score"] == grades["full"]["max_score"]
