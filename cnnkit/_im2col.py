@@ -100,14 +100,14 @@ def im2col(xp: np.ndarray, kernel, stride, dilation, out_size, groups: int) -> n
         windows = as_strided(src, (c, kh, kw, n, ho, wp),
                              (st[1], dh * st[2], dw * st[3], st[0], st[2], st[3]),
                              writeable=False)
-        return windows.reshape(groups, -1, n * ho * wp)
+        return windows.reshape(groups, (c // groups) * kh * kw, n * ho * wp)
     span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
     # (N, C, positions_h, positions_w, span_h, span_w): a view, nothing copied yet
     windows = sliding_window_view(xp, (span_h, span_w), axis=(2, 3))
     windows = windows[:, :, : sh * (ho - 1) + 1 : sh, : sw * (wo - 1) + 1 : sw, ::dh, ::dw]
     # (C, kH, kW, N, Ho, Wo); the reshape below is the one copy
     windows = windows.transpose(1, 4, 5, 0, 2, 3)
-    return windows.reshape(groups, -1, n * ho * wo)
+    return windows.reshape(groups, (c // groups) * kh * kw, n * ho * wo)
 
 
 def _channels_first(a: np.ndarray, groups: int, row_len: int) -> np.ndarray:
@@ -134,12 +134,13 @@ def correlate_windows(xp, w, stride, dilation, out_size, groups):
     -------
     ndarray, shape (N, F, Ho, Wo), C-contiguous
     """
-    f, _, kh, kw = w.shape
+    f, cg, kh, kw = w.shape
     (ho, wo), n = out_size, xp.shape[0]
     cols = im2col(xp, (kh, kw), stride, dilation, out_size, groups)   # (G, K, N*Ho*R)
-    kernels = w.reshape(groups, f // groups, -1)                       # (G, F/G, K)
+    kernels = w.reshape(groups, f // groups, cg * kh * kw)             # (G, F/G, K)
     out = np.matmul(kernels, cols)                                     # (G, F/G, N*Ho*R)
-    out = out.reshape(f, n, ho, -1)[..., :wo].transpose(1, 0, 2, 3)
+    out = out.reshape(f, n, ho, row_length(xp.shape[3], wo, stride))[..., :wo]
+    out = out.transpose(1, 0, 2, 3)
     return np.ascontiguousarray(out)
 
 

@@ -201,3 +201,13 @@ def test_backward_rejects_dout_of_the_wrong_shape(op):
         op(np.ones((2, 3, 6, 6)), X, W)
     with pytest.raises(ValueError, match=op.__name__ + r": x has 4 channels but w expects 2"):
         op(np.ones((2, 3, 4, 4)), X, np.ones((3, 2, 3, 3)))
+
+
+def test_empty_batch():
+    """N = 0 gives an empty output and zero weight/bias gradients, as in PyTorch."""
+    x, w = np.zeros((0, 2, 5, 5)), np.ones((3, 2, 3, 3))
+    assert conv2d(x, w, padding=1).shape == (0, 3, 5, 5)
+    dx, dw, db = conv2d_backward(np.zeros((0, 3, 3, 3)), x, w)
+    assert dx.shape == (0, 2, 5, 5)
+    np.testing.assert_array_equal(dw, np.zeros_like(w))
+    np.testing.assert_array_equal(db, np.zeros(3))

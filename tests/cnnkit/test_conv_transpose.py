@@ -214,3 +214,13 @@ def test_backward_rejects_dout_of_the_wrong_shape(op):
     with pytest.raises(ValueError, match=op.__name__ + r": dout must have the output's shape "
                                           r"\(2, 2, 5, 5\), got \(2, 2, 3, 3\)"):
         op(np.ones((2, 2, 3, 3)), X, W)
+
+
+def test_empty_batch():
+    """N = 0 gives an empty output and zero weight/bias gradients, as in PyTorch."""
+    x, w = np.zeros((0, 2, 3, 3)), np.ones((2, 4, 3, 3))
+    assert conv_transpose2d(x, w, stride=2).shape == (0, 4, 7, 7)
+    dx, dw, db = conv_transpose2d_backward(np.zeros((0, 4, 7, 7)), x, w, stride=2)
+    assert dx.shape == x.shape
+    np.testing.assert_array_equal(dw, np.zeros_like(w))
+    np.testing.assert_array_equal(db, np.zeros(4))
