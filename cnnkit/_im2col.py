@@ -160,8 +160,14 @@ def weight_gradient(xp, dout, kernel, stride, dilation, groups):
     f, c = dout.shape[1], xp.shape[1]
     cols = im2col(xp, kernel, stride, dilation, dout.shape[2:], groups)   # (G, K, N*Ho*R)
     grads = _channels_first(dout, groups, row_length(xp.shape[3], dout.shape[3], stride))
-    # contract over images and positions at once; BLAS reads the transpose in place
-    dw = np.matmul(grads, cols.swapaxes(-1, -2))                          # (G, F/G, K)
+    # contract over images and positions at once; BLAS reads the transposes in place.
+    # The output (F/G x K) is small and the shared side N*P huge: OpenBLAS then splits
+    # the work between its threads along the output's rows only, and is several times
+    # slower with 2 threads than with 1 unless the longer of F/G and K is the row side.
+    if cols.shape[1] >= grads.shape[1]:
+        dw = np.matmul(cols, grads.swapaxes(-1, -2)).swapaxes(-1, -2)     # (K, F/G) computed
+    else:
+        dw = np.matmul(grads, cols.swapaxes(-1, -2))                      # (F/G, K) computed
     return dw.reshape(f, c // groups, *kernel)
 
 
