@@ -67,7 +67,8 @@ def _check_conv2d(fn, x, w, stride, padding, dilation, groups, **others) -> _Con
             f"dilation={dilation}) but the padded input is only {padded[0]}x{padded[1]} "
             f"(x.shape = {tuple(x.shape)}, padding={padding!r})")
     out_size = tuple((p - e) // s + 1 for p, e, s in zip(padded, span, stride))
-    dtype = result_dtype(x, w, *[as_array(fn, name, a) for name, a in others.items() if a is not None])
+    extras = [as_array(fn, name, a) for name, a in others.items() if a is not None]
+    dtype = result_dtype(x, w, *extras)
     return _Conv(x.astype(dtype, copy=False), w.astype(dtype, copy=False), stride, dilation,
                  pads, out_size, groups)
 
@@ -81,7 +82,7 @@ def _check_dout(fn, dout, expected_shape, dtype):
 
 
 def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
-    """2-D convolution of a batch of images with a bank of filters (as ``torch.nn.functional.conv2d``).
+    """2-D convolution of a batch of images with a bank of filters (``torch.nn.functional.conv2d``).
 
     Parameters
     ----------

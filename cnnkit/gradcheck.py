@@ -74,7 +74,8 @@ def rel_error(a, b) -> float:
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"rel_error: a and b must have the same shape, got {a.shape} and {b.shape}")
+        raise ValueError(
+            f"rel_error: a and b must have the same shape, got {a.shape} and {b.shape}")
     if a.size == 0:
         return 0.0
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
