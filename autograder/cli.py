@@ -171,8 +171,8 @@ def _samples(args) -> int:
 
     [name] = resolve_assignments(args.source, [args.assignment])
     released = build_release(args.source, [name])[f"{name}/{name}.ipynb"].decode()
-    expected = build_samples(args.source / name / f"{name}.ipynb", released, name, args.out)
-    print(f"wrote {len(expected)} samples to {args.out}")
+    plan = build_samples(args.source / name / f"{name}.ipynb", released, name, args.out)
+    print(f"wrote {len(plan['expected'])} samples to {args.out} (expectations in EXPECTED.json)")
     return 0
 
 

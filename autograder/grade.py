@@ -121,8 +121,11 @@ def run_grade(submissions: Path, out: Path, source_directory: Path, jobs: int = 
     columns = course.question_columns({r["assignment"] for r in rows})
     (out / "grades.csv").write_text(grades_csv_text(rows, columns))
     if db_url != "none":
+        import warnings
+
         from autograder.gradebook import record_results
 
+        warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy autoflush chatter
         record_results(db_url or f"sqlite:///{(out / 'gradebook.db').resolve()}", course,
                        [r for r in results.values() if r["assignment"] in course.assignments])
     return rows

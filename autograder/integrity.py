@@ -8,7 +8,8 @@ to make every test immune; it *detects* tampering and flags the submission:
 1. The worker computes a manifest of numpy, ``numpy.testing``,
    ``numpy.linalg``, ``numpy.random``, ``builtins`` and every cnnkit module in
    its own clean process (:func:`build_manifest`): one descriptor per attribute
-   (type, defining module, qualified name, hash of the bytecode).
+   (type, defining module, qualified name, and the file and name of its code
+   object, so swapping ``__code__`` shows while editing cnnkit's source does not).
 2. At grading time only, a check cell is inserted before every test cell and at
    the end (:mod:`autograder.preprocessors`). It compares the kernel's modules
    with the manifest, inspects IPython's error display (``showtraceback``,
@@ -52,9 +53,8 @@ def describe(value):
     except Exception:
         return text
     text += ":" + str(owner) + ":" + str(name)
-    if code is not None and hasattr(code, "co_code"):
-        blob = code.co_code + repr((code.co_names, code.co_filename, code.co_name)).encode()
-        text += ":" + _hashlib.sha1(blob).hexdigest()[:12]
+    if code is not None and hasattr(code, "co_filename"):
+        text += ":" + str(code.co_filename) + ":" + str(code.co_name)
     return text
 
 def module_state(module_name, skip=()):

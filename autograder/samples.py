@@ -29,7 +29,7 @@ EXPECTED = {
     "skip-execution": ("graded", "partly-right"),
     "raises-exception": ("graded", "partly-right"),
     "nbgrader-metadata": ("graded", "partly-right"),
-    "calls-cnnkit": ("graded", "partly-right"),
+    "calls-cnnkit": ("graded", None),  # and 0 on the test cells of the exercise it fakes
     "infinite-loop": ("graded", "partly-right"),
     "memory-bomb": ("graded", "partly-right"),
     "writes-parent": ("graded", "full"),
@@ -94,7 +94,14 @@ def _insert_after_setup(nb, source: str) -> None:
 
 
 def build_samples(source_notebook: Path, released_text: str, assignment: str, out: Path) -> dict:
-    """Write the bundle under ``out`` (nbgrader layout plus two zips); return :data:`EXPECTED`."""
+    """Write the bundle under ``out`` (nbgrader layout plus two zips) and ``out/EXPECTED.json``.
+
+    Returns
+    -------
+    dict
+        ``{"expected": EXPECTED, "exercise": the exercise most samples leave
+        unfinished, "calls_cnnkit_exercise": the exercise calls-cnnkit fakes}``.
+    """
     import cnnkit
 
     source_nb = nbformat.read(str(source_notebook), as_version=4)
@@ -154,5 +161,6 @@ def build_samples(source_notebook: Path, released_text: str, assignment: str, ou
         archive.writestr(f"{assignment}/{assignment}.ipynb", full_text)
     with zipfile.ZipFile(out / f"doejane_4242_99999_{assignment}.zip", "w") as archive:
         archive.writestr(f"{assignment}.ipynb", full_text)
-    (out / "EXPECTED.json").write_text(json.dumps(EXPECTED, indent=1, sort_keys=True) + "\n")
-    return dict(EXPECTED)
+    plan = {"expected": EXPECTED, "exercise": first, "calls_cnnkit_exercise": target}
+    (out / "EXPECTED.json").write_text(json.dumps(plan, indent=1, sort_keys=True) + "\n")
+    return plan

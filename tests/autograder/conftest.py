@@ -16,6 +16,7 @@ def bundle(tmp_path_factory):
     autograder("samples", ASSIGNMENT, "--out", submissions, "--source", FIXTURE_SOURCE)
     before = sorted(p.relative_to(submissions).as_posix() for p in submissions.rglob("*"))
     run = autograder("grade", submissions, "--out", out, "--jobs", 2, *LIMITS, "--source", FIXTURE_SOURCE)
-    expected = json.loads((submissions / "EXPECTED.json").read_text())
-    return {"root": root, "submissions": submissions, "out": out, "run": run, "expected": expected,
+    plan = json.loads((submissions / "EXPECTED.json").read_text())
+    return {"root": root, "submissions": submissions, "out": out, "run": run, "expected": plan["expected"],
+            "calls_cnnkit_exercise": plan["calls_cnnkit_exercise"],
             "grades": read_grades(out / "grades.csv"), "files_before": before}

@@ -35,8 +35,16 @@ def test_tricks_on_test_cells_score_per_question_like_partly_right(bundle):
     columns = [c for c in grades["full"] if c.startswith("test_")]
     reference = {c: grades["partly-right"][c] for c in columns}
     for student in ("deleted-test", "edited-test", "skip-execution", "raises-exception",
-                    "nbgrader-metadata", "calls-cnnkit", "infinite-loop", "memory-bomb"):
+                    "nbgrader-metadata", "infinite-loop", "memory-bomb"):
         assert {c: grades[student][c] for c in columns} == reference, student
+
+
+def test_calling_the_cnnkit_counterpart_earns_nothing_for_that_exercise(bundle):
+    """Does an exercise that only calls cnnkit score 0 on every one of its test cells?"""
+    exercise = bundle["calls_cnnkit_exercise"]
+    row = bundle["grades"]["calls-cnnkit"]
+    own = {c: row[c] for c in row if c.startswith(f"test_{exercise}")}
+    assert own and all(float(v) == 0 for v in own.values()), own
 
 
 def test_reasons_name_the_cause(bundle):
