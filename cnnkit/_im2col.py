@@ -100,7 +100,8 @@ def im2col(xp: np.ndarray, kernel, stride, dilation, out_size, groups: int) -> n
         windows = as_strided(src, (c, kh, kw, n, ho, wp),
                              (st[1], dh * st[2], dw * st[3], st[0], st[2], st[3]),
                              writeable=False)
-        return windows.reshape(groups, (c // groups) * kh * kw, n * ho * wp)
+        cols = windows.copy()   # the one copy (always a new, writeable array)
+        return cols.reshape(groups, (c // groups) * kh * kw, n * ho * wp)
     span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
     # (N, C, positions_h, positions_w, span_h, span_w): a view, nothing copied yet
     windows = sliding_window_view(xp, (span_h, span_w), axis=(2, 3))
@@ -159,7 +160,12 @@ def weight_gradient(xp, dout, kernel, stride, dilation, groups):
     """
     f, c = dout.shape[1], xp.shape[1]
     cols = im2col(xp, kernel, stride, dilation, dout.shape[2:], groups)   # (G, K, N*Ho*R)
-    grads = _channels_first(dout, groups, row_length(xp.shape[3], dout.shape[3], stride))
+    row_len = row_length(xp.shape[3], dout.shape[3], stride)
+    grads = _channels_first(dout, groups, row_len)
+    if row_len > dout.shape[3] and not np.isfinite(xp).all():
+        # wrapped windows meet zero gradients; zero them too, or 0 * inf = nan would
+        # leak an inf of the input into weights that never read it
+        cols.reshape(cols.shape[:2] + (-1, row_len))[..., dout.shape[3]:] = 0
     # contract over images and positions at once; BLAS reads the transposes in place.
     # The output (F/G x K) is small and the shared side N*P huge: OpenBLAS then splits
     # the work between its threads along the output's rows only, and is several times

@@ -211,3 +211,12 @@ def test_empty_batch():
     assert dx.shape == (0, 2, 5, 5)
     np.testing.assert_array_equal(dw, np.zeros_like(w))
     np.testing.assert_array_equal(db, np.zeros(3))
+
+
+def test_inf_reaches_only_the_weight_gradients_that_read_it():
+    """An inf in the last column feeds only the kernel column that touches it (as in PyTorch)."""
+    x = np.ones((1, 1, 4, 6))
+    x[0, 0, 1, 5] = np.inf
+    _, dw, _ = conv2d_backward(np.ones((1, 1, 3, 5)), x, np.ones((1, 1, 2, 2)))
+    # kernel column 0 reads input columns 0..4 (3 x 5 ones = 15); column 1 reads the inf
+    np.testing.assert_array_equal(dw[0, 0], [[15.0, np.inf], [15.0, np.inf]])
