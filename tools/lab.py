@@ -18,11 +18,11 @@ What the launcher sets, and why:
 - Extensions (nbgrader, ipywidgets) are still found where pip put them.
 - The server's root is the repository (so nbgrader's formgrader finds the course
   directory) and it runs with the repository as its working directory, where
-  nbgrader looks for ``nbgrader_config.py``. When the repository has none, a
-  default one (``CourseDirectory.root`` = the root, sources in ``solutions/``,
-  released notebooks in ``course/``, the exchange in the state directory) is put
-  on ``JUPYTER_CONFIG_PATH``; a
-  ``nbgrader_config.py`` in the root overrides it.
+  nbgrader reads the repository's ``nbgrader_config.py``. Under it, a generated
+  base config on ``JUPYTER_CONFIG_PATH`` sets ``CourseDirectory.root`` = the root,
+  sources in ``solutions/``, released notebooks in ``course/`` and an nbgrader
+  exchange in the state directory (nbgrader's default, /usr/local/share, is not
+  writable); the repository's file overrides any of these.
 
 Usage::
 
@@ -44,7 +44,7 @@ STATE_DIR_NAME = ".lab-state"
 WELCOME_NOTEBOOK = "course/00_welcome/00_welcome.ipynb"
 
 _DEFAULT_NBGRADER_CONFIG = """\
-# Written by tools/lab.py because the course root has no nbgrader_config.py.
+# Written by tools/lab.py: base settings; the course root's nbgrader_config.py overrides them.
 c = get_config()  # noqa: F821
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.source_directory = "solutions"
@@ -153,12 +153,13 @@ def lab_launch(
     env["JUPYTERLAB_SETTINGS_DIR"] = str(dirs["user-settings"])
     env["JUPYTERLAB_WORKSPACES_DIR"] = str(dirs["workspaces"])
     env["JUPYTER_RUNTIME_DIR"] = str(dirs["runtime"])
-    if not (root / "nbgrader_config.py").is_file():
-        (dirs["config"] / "nbgrader_config.py").write_text(
-            _DEFAULT_NBGRADER_CONFIG.format(root=str(root), exchange=str(dirs["state"] / "exchange")), encoding="utf-8"
-        )
-        extra = [str(dirs["config"])] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
-        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(extra)
+    # Base nbgrader settings; the root's own nbgrader_config.py (read from the working
+    # directory, after this one) overrides any of them.
+    (dirs["config"] / "nbgrader_config.py").write_text(
+        _DEFAULT_NBGRADER_CONFIG.format(root=str(root), exchange=str(dirs["exchange"])), encoding="utf-8"
+    )
+    extra = [str(dirs["config"])] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(extra)
 
     argv = [
         python, "-m", "jupyterlab",

@@ -62,7 +62,7 @@ def strip_markers(source: str) -> str:
 
 
 def finished_notebook(released, source):
-    """The released notebook with every solution code cell filled from the source notebook.
+    """The released notebook with every solution cell (code or written answer) filled from the source.
 
     Cells are matched by ``grade_id``; a released solution cell without a source
     twin raises ``ValueError`` (the release is out of date).
@@ -72,9 +72,9 @@ def finished_notebook(released, source):
         for cell in source.cells if _nbgrader(cell).get("solution") and "grade_id" in _nbgrader(cell)
     }
     finished = nbformat.reads(nbformat.writes(released), as_version=4)
-    for cell in finished.cells:
+    for cell in finished.cells:  # code exercises, question answers and written (markdown) answers
         meta = _nbgrader(cell)
-        if cell.cell_type == "code" and meta.get("solution"):
+        if meta.get("solution"):
             grade_id = meta.get("grade_id")
             if grade_id not in solutions:
                 raise ValueError(f"finished_notebook: released cell {grade_id!r} has no solution in the source notebook")

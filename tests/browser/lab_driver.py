@@ -54,6 +54,14 @@ class LabServer:
         for session in self.api("GET", "/api/sessions"):
             self.api("DELETE", f"/api/sessions/{session['id']}")
 
+    def last_error(self) -> str:
+        """The last exception line of the server's log (``Name: message``), or ``""``."""
+        import re
+
+        lines = self.log.read_text(errors="replace").splitlines()
+        errors = [line.strip() for line in lines if re.match(r"^\s*[A-Za-z_.]+(Error|Exception): ", line)]
+        return errors[-1] if errors else ""
+
     def page_url(self, path: str) -> str:
         separator = "&" if "?" in path else "?"
         return f"{self.url}{path}{separator}token={self.token}"

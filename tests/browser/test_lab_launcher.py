@@ -41,16 +41,17 @@ def test_launch_keeps_state_inside_the_root_and_reads_the_repository_settings(tm
     assert launch.env["HOME"] == "/nonexistent"
 
 
-def test_launch_writes_a_default_nbgrader_config_only_when_the_root_has_none(tmp_path):
-    """Without nbgrader_config.py the course root and folders come from a generated one; with it, it wins."""
-    launch = lab_launch(tmp_path, base_env={})
-    generated = Path(launch.env["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0]) / "nbgrader_config.py"
-    text = generated.read_text()
+def test_launch_gives_nbgrader_base_settings_under_the_roots_own_config(tmp_path):
+    """Does nbgrader get the course root, folders and a writable exchange, with the root's config read last?"""
+    launch = lab_launch(tmp_path, base_env={"JUPYTER_CONFIG_PATH": "/elsewhere"})
+    config_dirs = launch.env["JUPYTER_CONFIG_PATH"].split(os.pathsep)
+    assert config_dirs[1:] == ["/elsewhere"]
+    text = (Path(config_dirs[0]) / "nbgrader_config.py").read_text()
     assert f"c.CourseDirectory.root = {str(tmp_path.resolve())!r}" in text
     assert 'source_directory = "solutions"' in text and 'release_directory = "course"' in text
-
-    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
-    assert "JUPYTER_CONFIG_PATH" not in lab_launch(tmp_path, base_env={}).env
+    exchange = tmp_path.resolve() / ".lab-state" / "exchange"
+    assert f"c.Exchange.root = {str(exchange)!r}" in text and exchange.is_dir()
+    assert launch.cwd == tmp_path.resolve(), "nbgrader reads the root's own nbgrader_config.py from the working directory"
 
 
 def test_repository_settings_silence_the_news_and_render_every_cell():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.error
+
 import pytest
 
 import lab_driver as lab
@@ -42,13 +44,19 @@ def test_validate_button_passes_a_finished_notebook_and_fails_a_blank_one(course
 def test_formgrader_lists_every_assignment(course_root, lab_server, page):
     """Does the instructor's formgrader (/formgrader) list every chapter of the course as an assignment?"""
     chapters = course_root.chapters
+    try:
+        listed_by_api = [row["name"] for row in lab_server.api("GET", "/formgrader/api/assignments")]
+    except urllib.error.HTTPError as error:
+        pytest.fail(f"the formgrader's assignment list answers HTTP {error.code}; the server says: "
+                    f"{lab_server.last_error() or 'nothing'}", pytrace=False)
+    assert sorted(set(chapters) - set(listed_by_api)) == [], f"formgrader API lists {listed_by_api}"
+
     page.goto(lab_server.page_url("/formgrader"))
     table = page.locator("#main-table")
     for chapter in chapters:
-        table.locator("td", has_text=chapter).first.wait_for(timeout=90_000)
+        table.locator("td", has_text=chapter).first.wait_for(timeout=60_000)
     listed = table.inner_text()
-    assert "Loading, please wait" not in listed
     missing = [chapter for chapter in chapters if chapter not in listed]
-    assert missing == [], f"formgrader does not list {missing}:\n{listed}"
+    assert missing == [], f"the formgrader page does not list {missing}:\n{listed}"
     assert page.locator("text=does not exist and could not be created").count() == 0, \
         "formgrader warns that the nbgrader exchange directory is missing"
