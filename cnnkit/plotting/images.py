@@ -13,7 +13,14 @@ from cnnkit.plotting.grids import draw_matrix
 
 __all__ = ["show_image", "show_channels", "show_row", "show_conv"]
 
-_CHANNEL_COLORS = ("Reds", "Greens", "Blues")
+_CHANNEL_COLORS = ("red", "green", "blue")
+
+
+def _channel_cmap(color: str):
+    """Black for 0 up to the pure colour for 255, so bright means "much of this colour"."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list(f"black_to_{color}", ["black", color])
 
 
 def _figure(n_panels: int, width: float = 3.2, height: float = 3.2):
@@ -72,8 +79,8 @@ def show_channels(rgb, *, title: str = "photo"):
         raise ValueError(f"show_channels: rgb must have shape (H, W, 3), got {rgb.shape}")
     figure, axes = _figure(4, width=2.8)
     show_image(axes[0], rgb, title=f"{title} {rgb.shape}")
-    for c, (ax, name, cmap) in enumerate(zip(axes[1:], ("red", "green", "blue"), _CHANNEL_COLORS)):
-        shown = ax.imshow(rgb[:, :, c], cmap=cmap, vmin=0, vmax=255)
+    for c, (ax, name) in enumerate(zip(axes[1:], _CHANNEL_COLORS)):
+        shown = ax.imshow(rgb[:, :, c], cmap=_channel_cmap(name), vmin=0, vmax=255)
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(f"{name}: rgb[:, :, {c}]", fontsize=10)
