@@ -76,13 +76,29 @@ def time_op(torch, name, forward, backward, torch_forward, transposed, x_shape, 
 
 
 def loop_speedup():
-    """Time the loop versions once each on the LeNet layer against the fast versions."""
+    """Time the loop versions once each on the LeNet layer against the fast versions.
+
+    Both run on one thread (BLAS limited through threadpoolctl when it is
+    installed): the loops cannot use a second core, and on a busy machine a
+    second BLAS thread mostly waits for a core.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        print("(threadpoolctl missing: the fast versions may use several BLAS threads)")
+        return _loop_speedup()
+    with threadpool_limits(1):
+        return _loop_speedup()
+
+
+def _loop_speedup():
     _, x_shape, w_shape, kwargs = LENET
     rng = np.random.default_rng(0)
     x = rng.standard_normal(x_shape, dtype=np.float32)
     w = rng.standard_normal(w_shape, dtype=np.float32)
     dout = rng.standard_normal(conv2d(x, w).shape, dtype=np.float32)
-    print(f"\nloop version vs fast version on the LeNet layer x {x_shape}, w {w_shape}")
+    print(f"\nloop version vs fast version on the LeNet layer x {x_shape}, w {w_shape} "
+          f"(one thread each)")
     pairs = [("conv2d", lambda: conv2d_loops(x, w), lambda: conv2d(x, w)),
              ("conv2d_backward", lambda: conv2d_backward_loops(dout, x, w),
               lambda: conv2d_backward(dout, x, w))]
