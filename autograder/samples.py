@@ -33,6 +33,7 @@ EXPECTED = {
     "infinite-loop": ("graded", "partly-right"),
     "memory-bomb": ("graded", "partly-right"),
     "writes-parent": ("graded", "full"),
+    "warns-in-tests": ("graded", "full"),
     "patch-numpy": ("flagged", None),
     "patch-checking": ("flagged", None),
     "hide-tracebacks": ("flagged", None),
@@ -55,6 +56,10 @@ _PATCHES = {
                       "    try:\n        with open(os.path.join(_up, 'escaped.txt'), 'w') as _f:\n"
                       "            _f.write('student was here')\n    except OSError:\n        pass\n"),
 }
+_WARNS = ("\n\n_quiet_{name} = {name}\n\n\ndef {name}(*args, **kwargs):\n"
+          "    np.log(np.zeros(1))  # RuntimeWarning: divide by zero, raised inside the test cells\n"
+          "    import warnings\n    warnings.warn('a warning from the student')\n"
+          "    return _quiet_{name}(*args, **kwargs)\n")
 _BOMB = ("def _eat_memory():\n    blocks = []\n    while True:\n"
          "        blocks.append(np.ones(2**27))  # 1 GiB each, touched\n_eat_memory()\n")
 
@@ -131,7 +136,7 @@ def build_samples(source_notebook: Path, released_text: str, assignment: str, ou
         _insert_after_setup(notebooks[name], _PATCHES[name])
     target = with_counterpart[0] if with_counterpart else first
     calls = _with_solutions(released, solutions)
-    name, call = _function_call(solutions[target]) or (target, f"{target}()")
+    function_name, call = _function_call(solutions[target]) or (target, f"{target}()")
     header = solutions[target].split(":\n", 1)[0] + ":\n"
     for cell in calls.cells:
         if nbgrader_metadata(cell).get("grade_id") == target:
@@ -143,6 +148,11 @@ def build_samples(source_notebook: Path, released_text: str, assignment: str, ou
             if nbgrader_metadata(cell).get("grade_id") == first:
                 cell.source = prefix + cell.source
         notebooks[name] = nb
+    warns = _with_solutions(released, solutions)
+    for cell in warns.cells:
+        if nbgrader_metadata(cell).get("grade_id") == target:
+            cell.source += _WARNS.format(name=function_name)
+    notebooks["warns-in-tests"] = warns
     for name in ("kernel-suicide", "os-exit", "writes-parent"):
         notebooks[name] = _with_solutions(released, solutions)
         _insert_after_setup(notebooks[name], _PATCHES[name])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -131,6 +132,13 @@ def _kill_children(flag: dict) -> None:
             pass
 
 
+def _last_error(log: str) -> str:
+    """The last ``SomethingError: message`` line of nbgrader's log, else its last line."""
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    errors = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
+    return ((errors or lines or ["unknown error"])[-1])[:200]
+
+
 def grade_task(task: Task) -> dict:
     """Grade ``task``; never raises for a bad submission (the result says ``failed``)."""
     if not _STATE:
@@ -203,8 +211,7 @@ def _grade_in(scratch: Path, task: Task) -> dict:
         log = "\n".join(capture.lines)
         if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
             return failed(task, "kernel died (the notebook killed or crashed its Python process)")
-        last = [line for line in log.splitlines() if line.strip()]
-        return failed(task, f"nbgrader could not grade it: {last[-1][:200] if last else 'unknown error'}")
+        return failed(task, f"nbgrader could not grade it: {_last_error(log)}")
     finally:
         watchdog.cancel()
     if wall["fired"]:
@@ -214,7 +221,10 @@ def _grade_in(scratch: Path, task: Task) -> dict:
 
     result = collect_result(task, course, db_url, nonce)
     if task.feedback_dir:
-        write_feedback(coursedir, config)
+        try:
+            write_feedback(coursedir, config)
+        except Exception as error:  # the grade stands; say that the page is missing
+            result["reason"] = "; ".join(filter(None, [result["reason"], f"no feedback page ({type(error).__name__})"]))
         produced = course / "feedback" / task.student_id / task.assignment
         target = Path(task.feedback_dir)
         target.mkdir(parents=True, exist_ok=True)
