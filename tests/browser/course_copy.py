@@ -2,7 +2,8 @@
 
 The copy holds every chapter of ``solutions/`` with its released twin from
 ``course/`` (released into the copy with ``autograder.release`` when ``course/``
-has none yet), plus the suite's own small chapter from ``tests/browser/fixtures/``.
+has none yet), plus the suite's own small chapter from ``tests/browser/fixtures/`` when the
+course has no chapter yet (or ``CNN_BROWSER_FIXTURE=1``).
 For each chapter it writes two notebooks next to each other (so relative paths to
 data files keep working):
 
@@ -17,6 +18,7 @@ data files keep working):
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -39,6 +41,20 @@ def chapters_in(root: Path) -> list[str]:
         path.name for path in solutions.iterdir()
         if CHAPTER_PATTERN.match(path.name) and (path / f"{path.name}.ipynb").is_file()
     )
+
+
+def use_fixture() -> bool:
+    """Whether the suite's fixture chapter runs: when the course has no chapter yet, or CNN_BROWSER_FIXTURE=1."""
+    return not chapters_in(REPO_ROOT) or os.environ.get("CNN_BROWSER_FIXTURE") == "1"
+
+
+def suite_chapters(origin: Path = None) -> list[str]:
+    """The chapters the suite opens: the course's, plus the fixture's when :func:`use_fixture`."""
+    if origin is None:
+        return suite_chapters(REPO_ROOT) + suite_chapters(FIXTURE_ROOT)
+    if Path(origin) == FIXTURE_ROOT:
+        return chapters_in(FIXTURE_ROOT) if use_fixture() else []
+    return chapters_in(origin)
 
 
 def is_released(root: Path, chapter: str) -> bool:
@@ -155,7 +171,7 @@ def build_course_copy(root: Path) -> CourseCopy:
     copy = CourseCopy(Path(root))
     (copy.root / "course").mkdir(parents=True, exist_ok=True)
     (copy.root / "solutions").mkdir(parents=True, exist_ok=True)
-    origins = {chapter: origin for origin in (REPO_ROOT, FIXTURE_ROOT) for chapter in chapters_in(origin)}
+    origins = {chapter: origin for origin in (REPO_ROOT, FIXTURE_ROOT) for chapter in suite_chapters(origin)}
     for chapter, origin in origins.items():
         shutil.copytree(origin / "solutions" / chapter, copy.root / "solutions" / chapter, ignore=_IGNORE)
         if is_released(origin, chapter):

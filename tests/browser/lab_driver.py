@@ -94,8 +94,18 @@ def news_toasts(page) -> int:
 
 
 def _menu_command(page, menu: str, command: str) -> None:
+    """Click ``menu`` in the menu bar, then its item ``command`` once it is enabled."""
     page.locator(".lm-MenuBar-item", has_text=menu).first.click()
-    page.locator(f'.lm-Menu-item[data-command="{command}"]').first.click()
+    item = page.locator(f'.lm-Menu-item[data-command="{command}"]').first
+    item.wait_for(state="visible", timeout=10_000)
+    wait_for(lambda: "lm-mod-disabled" not in (item.get_attribute("class") or ""), timeout=10,
+             what=f"menu item {command} to be enabled")
+    item.click()
+
+
+def activate_notebook(page) -> None:
+    """Click the first cell's prompt, so the notebook is JupyterLab's current widget (command mode)."""
+    page.locator(".jp-NotebookPanel .jp-Cell .jp-InputPrompt").first.click()
 
 
 def _prompts(page) -> list[str]:
@@ -104,9 +114,19 @@ def _prompts(page) -> list[str]:
 
 def run_all(page, *, timeout: float) -> None:
     """Run ▸ Run All Cells, then wait until no prompt shows ``[*]`` and the kernel is idle."""
-    _menu_command(page, "Run", "runmenu:run-all")
-    wait_for(lambda: any("*" in p or any(c.isdigit() for c in p) for p in _prompts(page)),
-             timeout=30, what="the first cell to start running")
+    def started():
+        return any("*" in p or any(c.isdigit() for c in p) for p in _prompts(page))
+
+    for attempt in range(3):
+        activate_notebook(page)
+        try:
+            _menu_command(page, "Run", "runmenu:run-all")
+            wait_for(started, timeout=20, what="the first cell to start running")
+            break
+        except AssertionError:
+            page.keyboard.press("Escape")
+            if attempt == 2:
+                raise
 
     def finished():
         idle = page.locator('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status="idle"]').count() > 0
@@ -194,21 +214,45 @@ def snapshot(explorer) -> str:
     return explorer.evaluate(_SNAPSHOT_JS)
 
 
-def _wait_change(explorer, before: str, timeout: float) -> bool:
+def kernel_idle(page) -> bool:
+    """Whether the open notebook's kernel reports idle."""
+    return page.locator('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status="idle"]').count() > 0
+
+
+def settle(page, explorer, *, timeout: float, quiet: float = 1.5) -> str:
+    """Wait until the kernel is idle and what the explorer shows has not changed for ``quiet`` s."""
+    deadline = time.monotonic() + timeout
+    previous, stable_since = snapshot(explorer), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        current = snapshot(explorer)
+        if current != previous or not kernel_idle(page):
+            previous, stable_since = current, time.monotonic()
+        elif time.monotonic() - stable_since >= quiet:
+            break
+    return previous
+
+
+def _wait_change(page, explorer, before: str, timeout: float) -> bool:
     """Whether what the explorer shows changes within ``timeout`` s (then waits until it settles)."""
     try:
         wait_for(lambda: snapshot(explorer) != before, timeout=timeout, what="the explorer to change")
     except AssertionError:
         return False
-    settle_deadline = time.monotonic() + timeout
-    previous = snapshot(explorer)
-    while time.monotonic() < settle_deadline:
-        time.sleep(0.75)
-        current = snapshot(explorer)
-        if current == previous:
-            break
-        previous = current
+    settle(page, explorer, timeout=timeout)
     return True
+
+
+def screenshot(page, explorer, path) -> None:
+    """Save the whole explorer as a PNG, growing the window when it is taller than the screen."""
+    height = explorer.evaluate("e => e.getBoundingClientRect().height")
+    size = page.viewport_size
+    if height + 250 > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": int(height) + 250})
+        time.sleep(0.5)
+    explorer.scroll_into_view_if_needed()
+    explorer.screenshot(path=str(path))
+    page.set_viewport_size(size)
 
 
 def drive_explorer(page, explorer, *, timeout: float = 20) -> str:
@@ -221,11 +265,12 @@ def drive_explorer(page, explorer, *, timeout: float = 20) -> str:
     handles = explorer.locator(".widget-slider .noUi-handle")
     for i in range(handles.count()):
         handle = handles.nth(i)
-        for key in ("ArrowRight", "ArrowLeft"):
-            before = snapshot(explorer)
+        at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+        for key in (("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft")):
+            before = settle(page, explorer, timeout=timeout)
             handle.focus()
             handle.press(key)
-            if _wait_change(explorer, before, timeout):
+            if _wait_change(page, explorer, before, timeout):
                 return f"slider {i} ({key})"
             tried.append(f"slider {i} {key}")
     selects = explorer.locator(".widget-dropdown select")
@@ -239,14 +284,14 @@ def drive_explorer(page, explorer, *, timeout: float = 20) -> str:
             continue
         before = snapshot(explorer)
         select.select_option(others[0])
-        if _wait_change(explorer, before, timeout):
+        if _wait_change(page, explorer, before, timeout):
             return f"dropdown {i} ({options[values.index(others[0])]})"
         tried.append(f"dropdown {i}")
     buttons = explorer.locator(".widget-toggle-button:not(.mod-active)")
     if buttons.count():
         before = snapshot(explorer)
         buttons.first.click()
-        if _wait_change(explorer, before, timeout):
+        if _wait_change(page, explorer, before, timeout):
             return "toggle button"
         tried.append("toggle button")
     raise AssertionError(
