@@ -11,7 +11,9 @@ __all__ = ["lenet_digits"]
 
 
 def lenet_digits(seed: int = 0, dtype=np.float32, conv1: int = 16, conv2: int = 32) -> Sequential:
-    """conv3x3(1->16, pad 1) - ReLU - maxpool 2 - conv3x3(16->32, pad 1) - ReLU - maxpool 2 - flatten - dense(128->10).
+    """The LeNet of chapter 07: two rounds of conv3x3 (pad 1) - ReLU - maxpool 2, then dense.
+
+    conv(1->16) - ReLU - pool - conv(16->32) - ReLU - pool - flatten - dense(128->10).
 
     Shapes for a batch of N digits: (N,1,8,8) -> (N,16,8,8) -> (N,16,4,4) -> (N,32,4,4)
     -> (N,32,2,2) -> (N,128) -> (N,10); 6,090 parameters. Softmax is folded into the loss.

@@ -66,7 +66,8 @@ class Adam(_Optimizer):
 
     .. math:: m \\leftarrow \\beta_1 m + (1 - \\beta_1) g, \\quad
               v \\leftarrow \\beta_2 v + (1 - \\beta_2) g^2, \\quad
-              \\theta \\leftarrow \\theta - \\eta \\frac{m / (1 - \\beta_1^t)}{\\sqrt{v / (1 - \\beta_2^t)} + \\epsilon}
+              \\theta \\leftarrow \\theta - \\eta
+              \\frac{m / (1 - \\beta_1^t)}{\\sqrt{v / (1 - \\beta_2^t)} + \\epsilon}
 
     The bias corrections undo the pull of ``m = v = 0`` towards zero in the first steps.
     """

@@ -65,7 +65,9 @@ def _check_one_layer(index, mine, reference, x, rng) -> dict:
 
 
 def check_layers(model, reference, x, seed: int = 0) -> list[dict]:
-    """One verdict per layer: ``{"layer", "forward", "backward", "message"}`` (kinds ok/differs/missing/error).
+    """One verdict per layer: ``{"layer", "forward", "backward", "message"}``.
+
+    ``forward`` and ``backward`` are status kinds (ok/differs/missing/error).
 
     Parameters
     ----------
