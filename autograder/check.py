@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograder.config import Limits, list_assignments
+from autograder.notebooks import read_notebook
 from autograder.report import format_number
 
 EXIT_FULL_MARKS, EXIT_POINTS_MISSING, EXIT_NOT_GRADED = 0, 1, 3
@@ -33,6 +34,11 @@ def run_check(notebook: Path, source_directory: Path, assignment: str | None, li
     if not notebook.is_file():
         raise ValueError(f"check: NOTEBOOK {notebook} does not exist")
     name = _assignment_for(notebook, Path(source_directory), assignment)
+    try:
+        read_notebook(notebook)
+    except ValueError as error:  # answer at once, before the slow start-up of the grader
+        stream.write(f"{notebook.name}: could not be graded: corrupt notebook: {error}\n")
+        return EXIT_NOT_GRADED
     course = Course(source_directory)
     initialise_worker()
     stems = course.notebooks[name]
