@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import cnnkit
-from cnnkit.conv_matrix import conv_matrix
+from cnnkit.matrix_view import conv_matrix
 
 CASES = [
     # (C_in, H, W), (C_out, C_in, kh, kw), stride, padding, dilation
