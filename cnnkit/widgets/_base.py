@@ -4,7 +4,9 @@ An explorer runs the student's function next to cnnkit's and says plainly what
 happened: the student's result matches, differs (and where), is not written yet,
 or raised. It never shows a traceback. Its parts are ordinary ipywidgets, so a
 test drives it from code by setting ``explorer.controls[name].value`` and reads
-``explorer.status_kind`` and ``explorer.status.value``.
+``explorer.status_kind`` and ``explorer.status_message`` (plain text); several
+changes at once go inside ``with explorer.hold():`` so the picture is redrawn
+once.
 
 CSS classes (stable, for the browser tests): every explorer's outer box has
 ``cnnkit-explorer``; its status line has ``cnnkit-status`` plus one of
@@ -14,6 +16,7 @@ CSS classes (stable, for the browser tests): every explorer's outer box has
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 from dataclasses import dataclass
@@ -116,7 +119,9 @@ class Explorer:
         self.status = widgets.HTML()
         self.status.add_class("cnnkit-status")
         self.status_kind = "missing"
+        self.status_message = ""
         self.widget = None
+        self._holding = False
 
     def _assemble(self, extra: list | None = None) -> None:
         widgets = ipywidgets()
@@ -126,8 +131,28 @@ class Explorer:
         self.widget = widgets.VBox(children)
         self.widget.add_class("cnnkit-explorer")
         for control in self.controls.values():
-            control.observe(lambda _change: self.refresh(), names="value")
+            control.observe(self._on_change, names="value")
         self.refresh()
+
+    def _on_change(self, _change) -> None:
+        if not self._holding:
+            self.refresh()
+
+    @contextlib.contextmanager
+    def hold(self):
+        """Apply several control changes with a single refresh at the end.
+
+        >>> with explorer.hold():                        # doctest: +SKIP
+        ...     explorer.controls["stride"].value = 2
+        ...     explorer.controls["padding"].value = 1
+        """
+        previous, self._holding = self._holding, True
+        try:
+            yield self
+        finally:
+            self._holding = previous
+        if not previous:
+            self.refresh()
 
     def set_status(self, kind: str, message: str) -> None:
         """Show ``message`` in the status line, styled by ``kind`` (one of STATUS_KINDS)."""
@@ -138,6 +163,7 @@ class Explorer:
             self.status.remove_class(f"cnnkit-status-{other}")
         self.status.add_class(f"cnnkit-status-{kind}")
         self.status_kind = kind
+        self.status_message = message
         self.status.value = (
             f'<div style="color:{color};background:{background};padding:4px 8px;'
             f'border-radius:4px">{icon} {html.escape(message)}</div>'
