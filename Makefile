@@ -10,11 +10,12 @@ EXTRAS ?= test
 comma  := ,
 STAMP  := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: help install lab test bench release clean
+.PHONY: help install lab test test-fast bench release clean
 
 help:
 	@echo "make lab      open JupyterLab on course/ (creates .venv on first use)"
 	@echo "make test     run every test (EXTRAS=test,oracle adds the PyTorch comparisons)"
+	@echo "make test-fast  every test but the browser suite and the real-pipeline grading"
 	@echo "make bench    time cnnkit against PyTorch, the capstone's training, and grading"
 	@echo "make release  regenerate course/ from solutions/"
 
@@ -30,6 +31,9 @@ lab: install
 
 test: install
 	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not browser and not slow"
 
 bench:
 	@$(MAKE) --no-print-directory install EXTRAS=test,oracle

@@ -115,7 +115,8 @@ class Explorer:
     def __init__(self) -> None:
         widgets = ipywidgets()
         self.controls: dict[str, Any] = {}
-        self.image = widgets.Image(format="png")
+        # flex-start: a narrow figure keeps its own size instead of being stretched blurry
+        self.image = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start"))
         self.status = widgets.HTML()
         self.status.add_class("cnnkit-status")
         self.status_kind = "missing"

@@ -143,7 +143,9 @@ class NetworkCheckExplorer(Explorer):
                     message = f"layer {first['layer']}: {message}"
                 self.set_status(kind, message)
                 return
-        self.set_status("ok", f"all {len(self.rows)} layers match the reference forward and backward")
+        batch = self.controls["batch"].value
+        self.set_status("ok", f"all {len(self.rows)} layers match the reference forward and backward "
+                              f"on a batch of {batch} image{'s' if batch > 1 else ''}")
 
     def _table_html(self) -> str:
         cells = "".join(
