@@ -121,6 +121,32 @@ def run_check(nonce, index, manifest_path):
 '''
 
 
+# Executed in the grading kernel before each test cell: every exercise whose name
+# is a cnnkit function is wrapped so that, while it runs, that cnnkit function
+# (and its ``_loops`` twin) raises -- an exercise that merely calls its cnnkit
+# counterpart earns nothing, whether or not a test cell uses ``forbid`` itself.
+GUARD_SOURCE = r'''
+import functools as _functools
+
+def _guarded(function, name, forbid):
+    def guarded(*args, **kwargs):
+        with forbid(name):
+            return function(*args, **kwargs)
+    _functools.update_wrapper(guarded, function)
+    guarded.__autograder_guarded__ = True
+    return guarded
+
+def guard_exercises(names):
+    import cnnkit, cnnkit.checking
+    user_ns = get_ipython().user_ns
+    for name in names:
+        function = user_ns.get(name)
+        if (callable(function) and name in cnnkit.__all__
+                and not getattr(function, "__autograder_guarded__", False)):
+            user_ns[name] = _guarded(function, name, cnnkit.checking.forbid)
+'''
+
+
 def build_manifest() -> dict:
     """Descriptors of every checked module in this (clean) process; see the module docstring."""
     import importlib
@@ -150,10 +176,14 @@ def build_manifest() -> dict:
     return {"fixed_modules": list(CHECKED_MODULES), "skip": skip, "modules": modules}
 
 
-def check_cell_source(nonce: str, index: int, manifest_path: str) -> str:
-    """The source of the check cell number ``index``."""
-    call = f"run_check({nonce!r}, {index}, {manifest_path!r})"
-    return f"exec({(CHECK_SOURCE + call)!r}, {{'__name__': 'autograder_integrity'}})"
+def check_cell_source(nonce: str, index: int, manifest_path: str, exercises=()) -> str:
+    """The source of the check cell number ``index``.
+
+    It checks for tampering first, then guards the notebook's ``exercises``
+    (grade_ids of its answer cells) against calling their cnnkit counterparts.
+    """
+    call = f"run_check({nonce!r}, {index}, {manifest_path!r})\nguard_exercises({list(exercises)!r})"
+    return f"exec({(CHECK_SOURCE + GUARD_SOURCE + call)!r}, {{'__name__': 'autograder_integrity'}})"
 
 
 _VERDICT = re.compile(rf"^{MARKER} (\S+) (\d+) (ok|FLAG (.*))$")

@@ -7,7 +7,8 @@
   ``raises-exception`` added by a student are dropped. A ``grade_id`` the
   source does not know loses its nbgrader metadata (it is the student's cell).
 - :class:`InjectIntegrityChecks`: a check cell before every test cell and at
-  the end (see :mod:`autograder.integrity`).
+  the end (see :mod:`autograder.integrity`); it also guards each exercise
+  against calling its cnnkit counterpart.
 - :class:`ScrubTestOutputs` (feedback): the error of a test cell is shown as
   ``ExceptionName: message``; the traceback, which quotes hidden test lines,
   is dropped.
@@ -22,7 +23,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Unicode
 
 from autograder.integrity import CELL_METADATA_KEY, check_cell_source
-from autograder.notebooks import is_test_cell
+from autograder.notebooks import is_exercise_cell, is_test_cell
 
 
 class RestoreTestCells(NbGraderPreprocessor):
@@ -56,6 +57,8 @@ class InjectIntegrityChecks(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         if not self.nonce:
             return nb, resources
+        self._exercises = [cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells
+                           if is_exercise_cell(cell) and "grade_id" in cell.metadata["nbgrader"]]
         cells, index = [], 0
         for cell in nb.cells:
             if is_test_cell(cell):
@@ -67,7 +70,8 @@ class InjectIntegrityChecks(NbGraderPreprocessor):
         return nb, resources
 
     def _check_cell(self, index):
-        cell = nbformat.v4.new_code_cell(check_cell_source(self.nonce, index, self.manifest_path))
+        cell = nbformat.v4.new_code_cell(
+            check_cell_source(self.nonce, index, self.manifest_path, self._exercises))
         cell.metadata[CELL_METADATA_KEY] = index
         cell.id = f"autograder-integrity-{index}"
         return cell

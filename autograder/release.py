@@ -8,6 +8,7 @@ byte-identical and ``release --check`` can compare text.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -49,6 +50,31 @@ def generate_into(course_root: Path, source_assignment: Path, db_url: str) -> Pa
     return course_root / "release" / name
 
 
+ANSWER_ASSIGNMENT = re.compile(r"^(answer_\w+)\s*=", re.MULTILINE)
+NOT_IMPLEMENTED_STUB = "raise NotImplementedError()"
+
+
+def stub_answer_cells(released, source) -> None:
+    """Release check-yourself cells (``q_*``) as ``answer_x = None`` instead of a raise.
+
+    nbgrader stubs every solution region with ``raise NotImplementedError()``. In a
+    function body that raises only when called; in a ``q_*`` cell it would raise at
+    once, so a blank notebook would fail outside its test cells. Each answer
+    variable the solution assigns is released set to ``None``, which its test
+    cell rejects, so a blank notebook still earns nothing for it.
+    """
+    answers = {}
+    for cell in source.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if grade_id.startswith("q_"):
+            answers[grade_id] = ANSWER_ASSIGNMENT.findall(cell.source)
+    for cell in released.cells:
+        names = answers.get(cell.metadata.get("nbgrader", {}).get("grade_id", ""))
+        if names and NOT_IMPLEMENTED_STUB in cell.source:
+            lines = "\n".join(f"{name} = None  # your answer" for name in names)
+            cell.source = cell.source.replace(NOT_IMPLEMENTED_STUB, lines)
+
+
 def build_release(source_directory: Path, assignments: list[str]) -> dict[str, bytes]:
     """What ``release`` would write: ``{"NN_name/file": content}`` for every assignment."""
     files: dict[str, bytes] = {}
@@ -61,7 +87,10 @@ def build_release(source_directory: Path, assignments: list[str]) -> dict[str, b
                 key = f"{name}/{path.relative_to(released).as_posix()}"
                 if path.suffix == ".ipynb":
                     import nbformat
-                    files[key] = normalised_text(nbformat.read(str(path), as_version=4)).encode()
+                    notebook = nbformat.read(str(path), as_version=4)
+                    source = nbformat.read(str(Path(source_directory) / name / path.name), as_version=4)
+                    stub_answer_cells(notebook, source)
+                    files[key] = normalised_text(notebook).encode()
                 else:
                     files[key] = path.read_bytes()
     return files

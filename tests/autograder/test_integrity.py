@@ -69,3 +69,50 @@ def test_missing_or_forged_verdicts_are_problems():
         "integrity check 2 printed no verdict (output redirected or check broken)",
         "numpy.max redefined",
     ]
+
+
+def _guard(namespace_of_student):
+    """Run GUARD_SOURCE as the grading kernel does, with a stand-in for IPython's user namespace."""
+    from types import SimpleNamespace
+
+    from autograder.integrity import GUARD_SOURCE
+
+    shell = SimpleNamespace(user_ns=namespace_of_student)
+    namespace = {"__name__": "autograder_integrity", "get_ipython": lambda: shell}
+    exec(GUARD_SOURCE, namespace)
+    return namespace["guard_exercises"]
+
+
+def test_guard_makes_an_exercise_that_calls_its_counterpart_raise():
+    """Does an exercise that only calls cnnkit's function of the same name fail, alias or not?"""
+    import cnnkit
+
+    alias = cnnkit.corr2d
+    student = {"corr2d": lambda x, k: alias(x, k), "convolve2d": cnnkit.convolve2d}
+    _guard(student)(["corr2d", "convolve2d"])
+    x, k = np.ones((3, 3)), np.ones((2, 2))
+    with pytest.raises(cnnkit.checking.ForbiddenCall, match="cnnkit's corr2d"):
+        student["corr2d"](x, k)
+    with pytest.raises(cnnkit.checking.ForbiddenCall, match="cnnkit's convolve2d"):
+        student["convolve2d"](x, k)
+    np.testing.assert_allclose(cnnkit.corr2d(x, k), np.full((2, 2), 4.0))  # restored outside
+
+
+def test_guard_leaves_honest_exercises_and_other_names_alone():
+    """Does an exercise written by hand still work, and are non-cnnkit names and re-guards no-ops?"""
+    def corr2d(x, k):
+        h, w = x.shape[0] - k.shape[0] + 1, x.shape[1] - k.shape[1] + 1
+        return np.array([[np.sum(x[i:i + k.shape[0], j:j + k.shape[1]] * k) for j in range(w)]
+                         for i in range(h)])
+
+    def relu(x):
+        return np.maximum(x, 0)
+
+    student = {"corr2d": corr2d, "relu": relu}
+    guard = _guard(student)
+    guard(["corr2d", "relu", "not_defined"])
+    guarded = student["corr2d"]
+    guard(["corr2d"])
+    assert student["corr2d"] is guarded and student["relu"] is relu
+    assert guarded.__name__ == "corr2d" and guarded.__wrapped__ is corr2d
+    np.testing.assert_allclose(guarded(np.ones((3, 3)), np.ones((2, 2))), np.full((2, 2), 4.0))

@@ -22,3 +22,23 @@ def test_course_is_not_stale():
     assert run.returncode == 0, (
         "course/ is stale; run `python -m autograder release` and commit course/.\n" + run.stdout + run.stderr
     )
+
+
+def test_check_yourself_cells_run_in_a_blank_notebook():
+    """Is every released q_* cell runnable as it is, leaving its answers None (so its test fails)?"""
+    import nbformat
+
+    released = sorted((REPO / "course").glob("*/*.ipynb"))
+    if not released:
+        pytest.skip("no chapter in course/ yet")
+    seen = 0
+    for path in released:
+        for cell in nbformat.read(str(path), as_version=4).cells:
+            if not cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "").startswith("q_"):
+                continue
+            namespace: dict = {}
+            exec(cell.source, namespace)  # raises if the stub still says NotImplementedError
+            answers = {k: v for k, v in namespace.items() if k.startswith("answer_")}
+            assert answers and all(v is None for v in answers.values()), (path.name, cell.source)
+            seen += 1
+    assert seen > 0
