@@ -6,12 +6,19 @@ repository itself: solutions/ is the source directory, course/ the release
 directory, and the gradebook lives outside the tracked tree.
 """
 
+import os
+
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
+_ROOT = os.path.dirname(os.path.abspath(__file__))
+# The formgrader opens the gradebook at start-up: its folder must exist (it is gitignored).
+os.makedirs(os.path.join(_ROOT, ".nbgrader"), exist_ok=True)
+
+c.CourseDirectory.root = _ROOT
 c.CourseDirectory.course_id = "cnn-course"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "course"
-c.CourseDirectory.db_url = "sqlite:///.nbgrader/gradebook.db"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_ROOT, ".nbgrader", "gradebook.db")
 
 # Restore deleted or edited test cells from the source when autograding.
 c.OverwriteCells.add_missing_cells = True
