@@ -115,8 +115,11 @@ class Explorer:
     def __init__(self) -> None:
         widgets = ipywidgets()
         self.controls: dict[str, Any] = {}
-        # flex-start: a narrow figure keeps its own size instead of being stretched blurry
-        self.image = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start"))
+        # flex-start: a narrow figure keeps its own size instead of being stretched blurry;
+        # hidden until something is drawn, so an explorer without a picture shows no broken icon
+        self.image = widgets.Image(format="png",
+                                   layout=widgets.Layout(align_self="flex-start", display="none"))
+        self.image.observe(self._show_image_when_drawn, names="value")
         self.status = widgets.HTML()
         self.status.add_class("cnnkit-status")
         self.status_kind = "missing"
@@ -134,6 +137,9 @@ class Explorer:
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.refresh()
+
+    def _show_image_when_drawn(self, change) -> None:
+        self.image.layout.display = None if change["new"] else "none"
 
     def _on_change(self, _change) -> None:
         if not self._holding:

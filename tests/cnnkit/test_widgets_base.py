@@ -102,3 +102,11 @@ def test_hold_applies_several_changes_with_one_refresh():
     assert calls == [5]
     explorer.controls["n"].value = 3
     assert calls == [5, 3]
+
+
+def test_picture_is_hidden_until_something_is_drawn():
+    """Does an explorer without a picture show no (broken) image, and one with a picture show it?"""
+    explorer = Doubler(lambda x: 2 * x)
+    assert explorer.image.layout.display == "none"
+    explorer.image.value = _base.figure_to_png(__import__("matplotlib.pyplot").pyplot.figure())
+    assert explorer.image.layout.display is None
