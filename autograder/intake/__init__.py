@@ -102,6 +102,12 @@ def _assemble(scanner: Scanner) -> Intake:
         notebooks.update({w.notebook: str(w.path) for w in winners})
         intake.submissions.append(Submission(student, assignment, notebooks, None, winners[0].name,
                                              origin_of(winners)))
+    for owner, assignment in scanner.empty:  # graded as "missing notebook"
+        if (owner.student_id, assignment) not in chosen:
+            chosen[(owner.student_id, assignment)] = []
+            intake.submissions.append(Submission(owner.student_id, assignment,
+                                                 dict.fromkeys(scanner.catalog.notebooks[assignment]), None,
+                                                 owner.name, {"lms": owner.lms, "files": [], "stamp": {}}))
     have = {student for student, _ in chosen}
     for student, (owner, reason) in sorted(scanner.problems.items()):
         if student not in have:

@@ -61,6 +61,7 @@ class Scanner:
         self.ignored: list[Ignored] = []
         self.problems: dict[str, tuple[Owner, str]] = {}
         self._unmatched: list[tuple] = []
+        self.empty: list[tuple[Owner, str]] = []
         self._zips = 0
 
     def ignore(self, shown: str, reason: str, ambiguous: bool = False) -> None:
@@ -148,8 +149,13 @@ class Scanner:
             listed = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
             self.ignore(shown, f"{len(others)} file(s) that are not notebooks: {listed}")
         if len(self.found) == before and not any(item[2] is owner for item in self._unmatched):
-            self._problem(owner, f"{shown} holds no notebook of a known assignment "
-                                 f"({', '.join(self.catalog.notebooks)})", shown)
+            empty = [a for a in self.catalog.notebooks if (root / a).is_dir()]
+            for assignment in empty:
+                self.empty.append((owner, assignment))
+                self.ignore(f"{shown}{assignment}/", "an assignment folder without its notebook")
+            if not empty:
+                self._problem(owner, f"{shown} holds no notebook of a known assignment "
+                                     f"({', '.join(self.catalog.notebooks)})", shown)
 
     def _notebook(self, path: Path, shown: str, owner: Owner, file_name: str, stamp: Stamp,
                   folder_assignment: str = "") -> None:
