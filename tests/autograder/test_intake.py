@@ -154,3 +154,18 @@ def test_bad_options_name_the_option(tmp_path):
         take_in(tmp_path / "in", CATALOG, tmp_path, pattern=r"(\d+)")
     with pytest.raises(ValueError, match="--assignment: unknown assignment '03_x'"):
         take_in(tmp_path / "in", CATALOG, tmp_path, assignment="03_x")
+
+
+def test_strict_exits_one_on_anything_ambiguous_and_grades_nothing(tmp_path):
+    """Do `intake --strict` and `grade --strict` exit 1 after the preflight, and plain `intake` exit 0?"""
+    from grading_helpers import ASSIGNMENT, FIXTURE_SOURCE, autograder
+
+    inbox = tmp_path / "in"
+    write(inbox / "carol" / f"{ASSIGNMENT}.ipynb", b"{}")
+    write(inbox / "stray.ipynb", b"{}")
+    run = autograder("intake", inbox, "--source", FIXTURE_SOURCE, "--strict", check=False)
+    assert run.returncode == 1 and "stray.ipynb" in run.stdout and "ambiguous" in run.stderr
+    assert autograder("intake", inbox, "--source", FIXTURE_SOURCE).returncode == 0
+    run = autograder("grade", inbox, "--out", tmp_path / "out", "--source", FIXTURE_SOURCE, "--strict", check=False)
+    assert run.returncode == 1 and not (tmp_path / "out" / "grades.csv").exists()
+    assert "stray.ipynb" in (tmp_path / "out" / "preflight.txt").read_text()
