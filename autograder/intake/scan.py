@@ -4,9 +4,10 @@ A top-level entry is, in this order:
 
 - named by an LMS rule or the custom pattern (:func:`autograder.intake.names.owner_of`):
   that student's file, folder or zip;
-- a folder or zip holding such entries, or only zips (Canvas's ``submissions.zip``,
-  Moodle's download zip, a folder they were unpacked into), or student folders in
-  nbgrader's layout (its ``submitted/``): walked the same way;
+- a folder or zip holding such entries (Canvas's ``submissions.zip``, Moodle's
+  download zip, a folder they were unpacked into, a folder holding such a zip),
+  a folder or zip of two or more zips only, and nbgrader's ``submitted/``: walked
+  the same way;
 - any other folder or zip: the student whose name it has (``alice/``, ``alice.zip``,
   nbgrader's ``submitted/<student>/``);
 - a loose notebook nobody owns, or a file that is no notebook: ignored, with the reason.
@@ -15,6 +16,7 @@ A top-level entry is, in this order:
 from __future__ import annotations
 
 import re
+import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -37,7 +39,7 @@ def read_timestamp(path: Path) -> str:
     from dateutil import parser
 
     moment = parser.parse(path.read_text().strip())
-    return iso(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+    return iso((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc))
 
 
 class Scanner:
@@ -113,8 +115,17 @@ class Scanner:
         entries = [e for e in folder.iterdir() if not _hidden(e)]
         named = [e for e in entries if owner_of(e.name, e.is_dir(), self.pattern)]
         zips = [e for e in entries if e.suffix.lower() == ".zip"]
-        exchange = [e for e in entries if e.is_dir() and any((e / a).is_dir() for a in self.catalog.notebooks)]
-        return bool(named or exchange) or (bool(zips) and len(zips) == len(entries))
+        downloads = [z for z in zips if self._is_download(z)]
+        return bool(named or downloads) or folder.name == "submitted" or (len(zips) >= 2 and len(zips) == len(entries))
+
+    def _is_download(self, archive: Path) -> bool:
+        """Is ``archive`` an LMS download (its top-level entries named after students)?"""
+        try:
+            with zipfile.ZipFile(archive) as handle:
+                names = {n.split("/")[0]: n.count("/") > 0 for n in handle.namelist()}
+        except (zipfile.BadZipFile, OSError):
+            return False
+        return any(owner_of(name, is_dir, self.pattern) for name, is_dir in names.items())
 
     def _stamp(self, path: Path, owner: Owner, submitted: str = "") -> Stamp:
         return Stamp(submitted=submitted, file_time=_file_time(path),

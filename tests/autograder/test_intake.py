@@ -169,3 +169,12 @@ def test_strict_exits_one_on_anything_ambiguous_and_grades_nothing(tmp_path):
     run = autograder("grade", inbox, "--out", tmp_path / "out", "--source", FIXTURE_SOURCE, "--strict", check=False)
     assert run.returncode == 1 and not (tmp_path / "out" / "grades.csv").exists()
     assert "stray.ipynb" in (tmp_path / "out" / "preflight.txt").read_text()
+
+
+def test_a_student_who_zipped_their_whole_checkout_is_still_that_student(tmp_path):
+    """alice.zip and dave/ holding cnn-course/01_convolution/...: are they alice and dave, not 'cnn-course'?"""
+    inbox = tmp_path / "in"
+    zip_of(inbox / "alice.zip", {"cnn-course/01_convolution/01_convolution.ipynb": fake_notebook("alice")})
+    write(inbox / "dave" / "cnn-course" / "01_convolution" / "01_convolution.ipynb", fake_notebook("dave"))
+    _, found = _take(inbox, tmp_path)
+    assert {s: tag_of(found[s].notebooks["01_convolution"]) for s in found} == {"alice": "alice", "dave": "dave"}
