@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from layouts import (EARLY, LATER, canvas_unpacked, canvas_zipped, exchange, fake_notebook, moodle, tag_of,
@@ -17,6 +19,7 @@ from autograder.roster import Roster
 CATALOG = Catalog({"01_convolution": {"01_convolution": frozenset({"corr2d", "test_corr2d"})},
                    "02_pooling": {"02_pooling": frozenset({"max_pool2d", "test_max_pool2d"})}})
 DUE = datetime(2025, 10, 6, 23, 59, tzinfo=timezone.utc)
+DOC_PATTERN = re.search(r"--pattern '([^']+)'", (Path(__file__).parents[2] / "docs" / "instructors.md").read_text())[1]
 
 
 def _take(folder, tmp_path, **options):
@@ -105,9 +108,9 @@ def test_custom_pattern_and_fixed_assignment(tmp_path):
     """Does --pattern name the student of other layouts, and --assignment place an unrecognisable notebook?"""
     inbox = tmp_path / "in"
     zip_of(inbox / "s123456_Jane Roe.zip", {"work/notebook.ipynb": fake_notebook("jane", ())})
-    intake, found = _take(inbox, tmp_path, pattern=r"(?P<id>s\d{6})_(?P<name>.+)\.zip")
+    intake, found = _take(inbox, tmp_path, pattern=DOC_PATTERN)
     assert found["s123456"].problem and "matches no notebook" in _text(intake)
-    _, found = _take(inbox, tmp_path / "again", pattern=r"(?P<id>s\d{6})_(?P<name>.+)\.zip",
+    _, found = _take(inbox, tmp_path / "again", pattern=DOC_PATTERN,
                      assignment="01_convolution")
     assert found["s123456"].name == "Jane Roe" and tag_of(found["s123456"].notebooks["01_convolution"]) == "jane"
 
