@@ -14,6 +14,8 @@
   handed out, for the assignment's "Re-upload submissions".
 - ``moodle-feedback-<assignment>.zip``: ``<Full Name>_<participant id>_assignsubmission_file/
   <notebook>.html``, for Moodle's "Upload multiple feedback files in a zip".
+- ``roster.csv``: every graded student's LMS id, login and name as far as known
+  (from the roster, else from the download), readable back as a roster.
 """
 
 from __future__ import annotations
@@ -60,6 +62,26 @@ def canvas_import_text(rows: list[dict], settings, canvas_ids: set) -> tuple[str
     return buffer.getvalue(), notes
 
 
+def roster_text(chosen: list[dict], settings) -> str:
+    """``roster.csv`` of every graded student: ``id,login,name,sis_id,section,source`` (a roster can be read back)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "login", "name", "sis_id", "section", "source"])
+    seen = set()
+    for entry in sorted(chosen, key=lambda e: e["student_id"]):
+        student = settings.roster.find(entry["student_id"])
+        if entry["student_id"] in seen:
+            continue
+        seen.add(entry["student_id"])
+        if student:
+            writer.writerow([student.id, student.login, student.name, student.sis_id, student.section, "roster"])
+        elif entry["origin"].get("lms") in ("canvas", "moodle"):
+            writer.writerow([entry["student_id"], "", entry.get("name", ""), "", "", entry["origin"]["lms"]])
+        else:
+            writer.writerow(["", entry["student_id"], entry.get("name", ""), "", "", entry["origin"].get("lms", "")])
+    return buffer.getvalue()
+
+
 def _feedback_pages(out: Path, entry: dict) -> list[Path]:
     return sorted((Path(out) / "feedback" / entry["student_id"] / entry["assignment"]).glob("*.html"))
 
@@ -101,10 +123,12 @@ def export(out: Path, course: Path | None = None, roster: Path | None = None) ->
         raise ValueError(f"export: {out} holds no graded results (run `python -m autograder grade ... --out {out}`)")
     settings = IntakeOptions(course, roster).settings(out)
     rows = write_grades(out, settings.course, settings.roster)
-    canvas_ids = {e["student_id"] for e in entries(out) if e["origin"].get("lms") == "canvas"}
+    chosen = entries(out)
+    canvas_ids = {e["student_id"] for e in chosen if e["origin"].get("lms") == "canvas"}
     target = out / "lms"
     target.mkdir(exist_ok=True)
     text, notes = canvas_import_text(rows, settings, canvas_ids)
     (target / "canvas-import.csv").write_text(text, encoding="utf-8")
-    written = [out / "grades.csv", target / "canvas-import.csv"] + write_bundles(out, target)
+    (target / "roster.csv").write_text(roster_text(chosen, settings), encoding="utf-8")
+    written = [out / "grades.csv", target / "canvas-import.csv", target / "roster.csv"] + write_bundles(out, target)
     return [f"wrote {path}" for path in written] + [f"note: {note}" for note in notes]

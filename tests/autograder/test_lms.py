@@ -116,3 +116,6 @@ def test_export_writes_canvas_import_and_feedback_bundles(tmp_path):
     assert _moodle_import_parse(moodle_name) == ("12345", "assignsubmission", "file")
     assert moodle_name.startswith("José García_12345_")
     assert _grades(out)["4242"]["penalty"] == "10%" and _grades(out)["4242"]["raw_score"] == "8"
+    written = read_roster(out / "lms" / "roster.csv")
+    assert written.find("rroe").id == "88" and written.find("12345").name == "José García"
+    assert written.find("ghost").login == "ghost" and not written.find("ghost").id
