@@ -136,10 +136,11 @@ class Scanner:
         if not owner.student_id:
             self._problem(owner, f"{shown} gives no usable student id", shown)
             return
-        before, others = len(self.found), []
+        before, others, hidden = len(self.found), [], 0
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             relative = path.relative_to(root)
             if any(_hidden(Path(part)) for part in relative.parts):
+                hidden += 1
                 continue
             if path.suffix.lower() != ".ipynb":
                 if path.name != "timestamp.txt":
@@ -159,6 +160,8 @@ class Scanner:
         if others:
             listed = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
             self.ignore(shown, f"{len(others)} file(s) that are not notebooks: {listed}")
+        if hidden:
+            self.ignore(shown, f"{hidden} hidden, checkpoint or __MACOSX file(s)")
         if len(self.found) == before and not any(item[2] is owner for item in self._unmatched):
             empty = [a for a in self.catalog.notebooks if (root / a).is_dir()]
             for assignment in empty:

@@ -181,3 +181,30 @@ def test_a_student_who_zipped_their_whole_checkout_is_still_that_student(tmp_pat
     write(inbox / "dave" / "cnn-course" / "01_convolution" / "01_convolution.ipynb", fake_notebook("dave"))
     _, found = _take(inbox, tmp_path)
     assert {s: tag_of(found[s].notebooks["01_convolution"]) for s in found} == {"alice": "alice", "dave": "dave"}
+
+
+@pytest.mark.parametrize("stem, notebook, resubmission", [
+    ("01_convolution", "01_convolution", 0),
+    ("01 Convolution", "01_convolution", 0),
+    ("01_convolution (1)", "01_convolution", 0),
+    ("01_convolution-2", "01_convolution", 2),
+    ("Copy of 01_convolution", "01_convolution", 0),
+    ("01_convolution - Copy", "01_convolution", 0),
+    ("01_convolution_final", "01_convolution", 0),
+    ("Untitled", None, 0),
+])
+def test_renamed_notebooks_map_to_their_notebook(stem, notebook, resubmission):
+    """Do the renames browsers and LMSs make (as the guide lists them) still name the notebook?"""
+    from autograder.intake.names import match_notebook_name
+
+    found = match_notebook_name(stem, ["01_convolution", "02_pooling"])
+    assert (found.notebook, found.resubmission) == (notebook, resubmission) if notebook else found is None
+
+
+def test_checkpoints_inside_a_student_folder_are_listed_not_graded(tmp_path):
+    inbox = tmp_path / "in"
+    write(inbox / "erin" / "01_convolution.ipynb", fake_notebook("real"))
+    write(inbox / "erin" / ".ipynb_checkpoints" / "01_convolution-checkpoint.ipynb", fake_notebook("checkpoint"))
+    intake, found = _take(inbox, tmp_path)
+    assert tag_of(found["erin"].notebooks["01_convolution"]) == "real" and not intake.duplicates
+    assert "erin/: 1 hidden, checkpoint or __MACOSX file(s)" in _text(intake)
