@@ -19,6 +19,7 @@ import re
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from autograder.intake.catalog import Catalog
 from autograder.intake.model import Found, Ignored, Stamp, iso
@@ -35,11 +36,25 @@ def _file_time(path: Path) -> str:
 
 
 def read_timestamp(path: Path) -> str:
-    """The time in nbgrader's ``timestamp.txt`` as ISO text (UTC when no zone is written)."""
-    from dateutil import parser
+    """The time in nbgrader's ``timestamp.txt`` as ISO text in UTC.
 
-    moment = parser.parse(path.read_text().strip())
-    return iso((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc))
+    nbgrader writes ``2025-10-08 21:00:00.000000 UTC``; an ISO time with an offset,
+    or a zone name (``Europe/Berlin``) after the time, work too. No zone means UTC.
+
+    Raises
+    ------
+    ValueError
+        The text is not such a time.
+    """
+    parts = path.read_text().split()
+    moment = datetime.fromisoformat(" ".join(parts[:2]))
+    zone = parts[2] if len(parts) > 2 else ""
+    if moment.tzinfo is None:
+        try:
+            moment = moment.replace(tzinfo=timezone.utc if zone in ("", "UTC", "GMT", "Z") else ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {zone!r}") from None
+    return iso(moment.astimezone(timezone.utc))
 
 
 class Scanner:
@@ -153,7 +168,7 @@ class Scanner:
             if stamp_file.is_file():
                 try:
                     submitted = read_timestamp(stamp_file)
-                except (ValueError, OverflowError):
+                except (ValueError, IndexError, OverflowError):
                     self.ignore(shown + stamp_file.relative_to(root).as_posix(), "unreadable timestamp", True)
             self._notebook(path, shown + relative.as_posix(), owner, path.name,
                            self._stamp(path, owner, submitted), folder_assignment)

@@ -208,3 +208,23 @@ def test_checkpoints_inside_a_student_folder_are_listed_not_graded(tmp_path):
     intake, found = _take(inbox, tmp_path)
     assert tag_of(found["erin"].notebooks["01_convolution"]) == "real" and not intake.duplicates
     assert "erin/: 1 hidden, checkpoint or __MACOSX file(s)" in _text(intake)
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("2025-10-08 21:00:00.000000 UTC", "2025-10-08T21:00:00+00:00"),
+    ("2025-10-08 23:00:00 Europe/Berlin", "2025-10-08T21:00:00+00:00"),
+    ("2025-10-08T23:00:00+02:00", "2025-10-08T21:00:00+00:00"),
+    ("2025-10-08 21:00:00", "2025-10-08T21:00:00+00:00"),
+])
+def test_timestamp_txt_formats(tmp_path, text, iso):
+    from autograder.intake.scan import read_timestamp
+
+    (tmp_path / "timestamp.txt").write_text(text + "\n")
+    assert read_timestamp(tmp_path / "timestamp.txt") == iso
+
+
+def test_an_unreadable_timestamp_is_listed_as_ambiguous(tmp_path):
+    exchange(tmp_path / "in", fake_notebook, {"alice": "yesterday evening"})
+    intake, found = _take(tmp_path / "in", tmp_path)
+    assert "alice" in found and not found["alice"].origin["stamp"]["submitted"]
+    assert any("unreadable timestamp" in a for a in intake.ambiguous())
