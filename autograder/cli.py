@@ -16,22 +16,36 @@ format) live in solutions/NN_name/NN_name.ipynb, the student copies that
 `release` generates in course/NN_name/NN_name.ipynb.
 
 commands:
+  intake SUBMISSIONS        list every file in SUBMISSIONS with the student and
+                            assignment it maps to, its time, lateness, what is
+                            ignored and why, and which duplicate wins (the
+                            latest submission). Reads nbgrader's submitted/
+                            (with timestamp.txt), per-student folders and zips,
+                            Canvas bulk downloads (submissions.zip or its loose
+                            <name>[_LATE]_<id>_<attachment>_<file> files, -N
+                            re-uploads) and Moodle's <Full Name>_<id>_
+                            assignsubmission_file_ folders. --strict exits 1
+                            when anything is ambiguous.
   release [ASSIGNMENT...]   regenerate course/ from solutions/ (all assignments
                             when none is named); byte-identical on re-run.
                             --check only compares and names the stale files.
   grade SUBMISSIONS --out DIR
-                            grade every submission in SUBMISSIONS, a folder in
-                            nbgrader's layout <student>/<assignment>/<nb>.ipynb
-                            and/or of per-student zips (<student>.zip, or
-                            Canvas <name>_<id>_<sub>_<file>.zip, id = <id>)
-                            holding <assignment>/<nb>.ipynb or <nb>.ipynb.
-                            Writes DIR/grades.csv (one row per student and
-                            assignment: student_id, assignment, score,
-                            max_score, status, reason, then one column per
-                            graded cell), DIR/feedback/<student>/<assignment>/
+                            run intake, then grade every submission it found.
+                            Writes DIR/grades.csv, rebuilt from every batch
+                            ever graded into DIR (one row per student and
+                            assignment: student_id, name, assignment, score
+                            after the late penalty, raw_score, max_score, late,
+                            penalty, submitted, status, reason, then one column
+                            per graded cell), DIR/preflight.txt,
+                            DIR/feedback/<student>/<assignment>/
                             <nb>.html (no hidden test source), the gradebook
                             DIR/gradebook.db, and DIR/.results/ (per-submission
                             results reused by a re-run or an interrupted run).
+  export DIR                rebuild DIR/grades.csv and write the LMS files in
+                            DIR/lms/: canvas-import.csv (Canvas gradebook
+                            import), canvas-feedback-<assignment>.zip and
+                            moodle-feedback-<assignment>.zip (bulk feedback
+                            upload).
   check NOTEBOOK            grade one notebook with the full hidden tests and
                             print points per question with the failure messages.
   samples ASSIGNMENT --out DIR
@@ -50,14 +64,17 @@ EPILOG = """\
 examples:
   python -m autograder release
   python -m autograder release --check
+  python -m autograder intake downloads/ --course course.toml --strict
   python -m autograder grade exports/ --out graded/ --jobs 2
+  python -m autograder export graded/
   python -m autograder grade exports/ --out graded/ --timeout 30 --memory 1024
   python -m autograder check course/01_convolution/01_convolution.ipynb
 
 exit codes:
   0  release/grade: done (per-student outcomes are in grades.csv);
      release --check: course/ is up to date; check: full autograded marks
-  1  release --check: course/ is stale; check: points missing or flagged
+  1  release --check: course/ is stale; check: points missing or flagged;
+     intake/grade --strict: intake found something ambiguous
   2  usage error (bad option, unknown assignment, no submissions found)
   3  check: the notebook could not be graded (corrupt, kernel died, ...)
 """
@@ -90,6 +107,25 @@ def _add_limits(parser) -> None:
                              "in the student's cell (default: %(default)s)")
 
 
+def _add_intake(parser) -> None:
+    parser.add_argument("--course", type=Path, default=None, metavar="FILE",
+                        help="course file: due dates, extensions, late policy, roster (see docs/instructors.md)")
+    parser.add_argument("--roster", type=Path, default=None, metavar="CSV",
+                        help="roster: LMS id, login, name (Canvas's gradebook export works)")
+    parser.add_argument("--pattern", default=None, metavar="REGEX",
+                        help="entry names of any other layout, with (?P<id>...) and optional "
+                             "(?P<name>...), (?P<assignment>...)")
+    parser.add_argument("--assignment", default="", metavar="NAME",
+                        help="take every notebook as this assignment's (one LMS assignment's download)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when intake finds anything ambiguous")
+
+
+def _intake_options(args):
+    from autograder.intake.options import IntakeOptions
+
+    return IntakeOptions(args.course, args.roster, args.pattern, args.assignment, args.strict)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -113,8 +149,23 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--db", default=None, metavar="URL",
                        help="gradebook database URL (default: sqlite DIR/gradebook.db; 'none' skips it)")
     grade.add_argument("--no-feedback", action="store_true", help="do not write feedback HTML")
+    _add_intake(grade)
     _add_limits(grade)
     _add_source(grade)
+
+    intake = commands.add_parser("intake", help="show what a folder of submissions holds",
+                                 description="List every file in SUBMISSIONS and what intake makes of it.")
+    intake.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
+    _add_intake(intake)
+    _add_source(intake)
+
+    export = commands.add_parser("export", help="rebuild grades.csv and write the LMS files",
+                                 description="Rebuild DIR/grades.csv from every graded batch and write "
+                                             "DIR/lms/ (Canvas import CSV, Canvas and Moodle feedback zips).")
+    export.add_argument("out", type=Path, metavar="DIR")
+    export.add_argument("--course", type=Path, default=None, metavar="FILE",
+                        help="course file (default: the one grade was given)")
+    export.add_argument("--roster", type=Path, default=None, metavar="CSV", help="roster (default: as for --course)")
 
     check = commands.add_parser("check", help="grade one notebook and explain the score",
                                 description="Grade one notebook with the hidden tests; exit 0 only on full marks.")
@@ -152,9 +203,28 @@ def _grade(args) -> int:
 
     limits = Limits(args.timeout, args.wall, args.memory)
     rows = run_grade(args.submissions, args.out, args.source, args.jobs, limits, args.db,
-                     feedback=not args.no_feedback)
+                     feedback=not args.no_feedback, intake=_intake_options(args), preflight_stream=sys.stdout)
     print_summary(rows, sys.stdout)
     print(f"wrote {args.out / 'grades.csv'}")
+    return 0
+
+
+def _intake(args) -> int:
+    import tempfile
+
+    from autograder.intake.options import run_intake
+
+    options = _intake_options(args)
+    with tempfile.TemporaryDirectory(prefix="autograder-intake-") as unpack:
+        run_intake(args.submissions, args.source, Path(unpack), options, options.settings())
+    return 0
+
+
+def _export(args) -> int:
+    from autograder.lms import export
+
+    for path in export(args.out, args.course, args.roster):
+        print(f"wrote {path}")
     return 0
 
 
@@ -180,9 +250,15 @@ def main(argv=None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"release": _release, "grade": _grade, "check": _check, "samples": _samples}
+    handlers = {"release": _release, "intake": _intake, "grade": _grade, "export": _export, "check": _check,
+                "samples": _samples}
+    from autograder.intake.options import AmbiguousIntake
+
     try:
         return handlers[args.command](args)
+    except AmbiguousIntake as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -21,8 +21,9 @@ from pathlib import Path
 
 from autograder.config import Limits, list_assignments
 from autograder.notebooks import graded_cells, read_notebook
-from autograder.report import Progress, grades_csv_text, row_of, summary_table
-from autograder.submissions import collect_submissions
+from autograder.intake.options import IntakeOptions, run_intake
+from autograder.ledger import record_run
+from autograder.report import Progress, summary_table
 from autograder.worker import Task, failed, grade_task, initialise_worker
 
 
@@ -73,8 +74,12 @@ def _save(path: Path, result: dict) -> None:
 
 def run_grade(submissions: Path, out: Path, source_directory: Path, jobs: int = 1,
               limits: Limits | None = None, db_url: str | None = None, feedback: bool = True,
-              progress_stream=None) -> list[dict]:
-    """Grade every submission under ``submissions`` into ``out``; return the grades.csv rows."""
+              progress_stream=None, intake: IntakeOptions | None = None, preflight_stream=None) -> list[dict]:
+    """Grade every submission under ``submissions`` into ``out``; return this run's grades.csv rows.
+
+    Intake runs first (its preflight goes to ``preflight_stream`` and ``out/preflight.txt``);
+    grades.csv is then rebuilt from every result ever recorded in ``out`` (:mod:`autograder.ledger`).
+    """
     if not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"grade: --jobs must be a positive int, got {jobs!r}")
     limits = limits or Limits()
@@ -82,13 +87,17 @@ def run_grade(submissions: Path, out: Path, source_directory: Path, jobs: int = 
     out = Path(out)
     results_dir = out / ".results"
     results_dir.mkdir(parents=True, exist_ok=True)
+    intake = intake or IntakeOptions()
+    settings = intake.settings(out)
     with tempfile.TemporaryDirectory(prefix="autograder-intake-") as unpack:
-        found = collect_submissions(Path(submissions), course.notebooks, Path(unpack))
+        found = run_intake(Path(submissions), course.source_directory, Path(unpack), intake, settings, out,
+                           preflight_stream).submissions
         if not found:
-            raise ValueError(f"no submissions found in {submissions} (expected <student>/<assignment>/ folders or .zip files)")
-        results, pending = {}, []
+            raise ValueError(f"no submissions found in {submissions} to grade (the preflight lists what it holds)")
+        results, pending, chosen = {}, [], {}
         for submission in found:
             key = _cache_key(submission, course, limits, feedback)
+            chosen[key] = submission
             if submission.problem:
                 results[key] = failed(Task(submission.student_id, submission.assignment, {}, ""), submission.problem)
                 continue
@@ -117,9 +126,7 @@ def run_grade(submissions: Path, out: Path, source_directory: Path, jobs: int = 
                     results[key] = result
                     progress.update(f"{task.student_id}/{task.assignment}: {result['status']} "
                                     f"({result.get('seconds', 0):.1f}s)")
-    rows = [row_of(r, course.max_score(r["assignment"])) for r in results.values()]
-    columns = course.question_columns({r["assignment"] for r in rows})
-    (out / "grades.csv").write_text(grades_csv_text(rows, columns))
+    rows = record_run(out, course, chosen, results, settings)
     if db_url != "none":
         import warnings
 

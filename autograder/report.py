@@ -7,7 +7,8 @@ import io
 import sys
 import time
 
-FIXED_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "reason"]
+FIXED_COLUMNS = ["student_id", "name", "assignment", "score", "raw_score", "max_score", "late", "penalty",
+                 "submitted", "status", "reason"]
 
 
 def _clock(seconds: float) -> str:
@@ -45,13 +46,20 @@ def format_number(value) -> str:
     return "" if value is None else format(float(value), "g")
 
 
-def row_of(result: dict, max_score: float) -> dict:
-    """One grades.csv row for a result (see :func:`autograder.collect.collect_result`)."""
+def row_of(result: dict, max_score: float, name: str = "", late=None, submitted: str = "") -> dict:
+    """One grades.csv row for a result (see :func:`autograder.collect.collect_result`).
+
+    ``raw_score`` sums the autograded cells; ``score`` is what is left after the
+    late penalty (``late`` is an :class:`autograder.late.Lateness`, None when on time).
+    """
     questions = result.get("questions", {})
     autograded = result.get("autograded", [])
-    score = sum(questions.get(g) or 0.0 for g in autograded) if result["status"] != "failed" else 0.0
-    row = {"student_id": result["student_id"], "assignment": result["assignment"],
-           "score": format_number(score), "max_score": format_number(max_score),
+    raw = sum(questions.get(g) or 0.0 for g in autograded) if result["status"] != "failed" else 0.0
+    penalty = late.penalty if late else 0.0
+    row = {"student_id": result["student_id"], "name": name, "assignment": result["assignment"],
+           "score": format_number(round(raw * (1 - penalty / 100), 4)), "raw_score": format_number(raw),
+           "max_score": format_number(max_score), "late": late.late if late else "",
+           "penalty": f"{format_number(penalty)}%" if penalty else "", "submitted": submitted,
            "status": result["status"], "reason": result.get("reason", "")}
     for grade_id, value in questions.items():
         row[grade_id] = format_number(value)

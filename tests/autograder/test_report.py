@@ -17,9 +17,10 @@ def test_csv_rows_are_sorted_and_numbers_stable():
     rows = [row_of(_result("zoe", "graded", {"test_a": 1.0, "test_b": 0.5, "written_w": None}), 2.0),
             row_of(_result("amy", "failed", {}, "kernel died"), 2.0)]
     text = grades_csv_text(rows, ["test_a", "test_b", "written_w"])
-    assert text == ("student_id,assignment,score,max_score,status,reason,test_a,test_b,written_w\n"
-                    "amy,01_x,0,2,failed,kernel died,,,\n"
-                    "zoe,01_x,1.5,2,graded,,1,0.5,\n")
+    assert text == ("student_id,name,assignment,score,raw_score,max_score,late,penalty,submitted,status,reason,"
+                    "test_a,test_b,written_w\n"
+                    "amy,,01_x,0,0,2,,,,failed,kernel died,,,\n"
+                    "zoe,,01_x,1.5,1.5,2,,,,graded,,1,0.5,\n")
 
 
 def test_summary_counts_statuses_and_lists_trouble():

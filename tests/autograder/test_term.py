@@ -1,0 +1,113 @@
+"""A term as docs/instructors.md walks it: collect, grade two batches into one folder, export.
+
+Runs every ``python -m autograder`` command of the guide's sections on collecting,
+late work, batches and the LMS import, in the order shown, on a class built in
+real download layouts with notebooks of the fixture course (slow: real grading).
+The guide's chapter name is replaced by the fixture's, and ``--source`` (plus the
+test limits for ``grade``) is added.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shlex
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from grading_helpers import ASSIGNMENT, FIXTURE_SOURCE, LIMITS, REPO, autograder, read_grades
+from layouts import write, zip_of
+
+pytestmark = pytest.mark.slow
+GUIDE = REPO / "docs" / "instructors.md"
+SECTIONS = ("## Collect", "## Late work", "## Grade batch after batch", "## Import into the LMS")
+ROSTER = """\
+Student,ID,SIS User ID,SIS Login ID,Section
+    Points Possible,,,,
+"Doe, Jane",4242,S-4242,doejane,A
+"Smith, John",77,S-77,jsmith,A
+"Bob, Builder",5150,S-5150,bob,B
+"Doe, John",6000,S-6000,jdoe,B
+"""
+
+
+def _guide_blocks(language: str) -> list[str]:
+    """The ``language`` code blocks of the guide's SECTIONS, in order."""
+    text = GUIDE.read_text()
+    parts = re.split(r"^(## .*)$", text, flags=re.M)
+    chosen = "".join(body for head, body in zip(parts[1::2], parts[2::2]) if head.strip() in SECTIONS)
+    return re.findall(rf"```{language}\n(.*?)```", chosen, flags=re.S)
+
+
+def _commands() -> list[list[str]]:
+    commands = []
+    for block in _guide_blocks("bash"):
+        for line in block.splitlines():
+            if line.startswith("python -m autograder"):
+                words = shlex.split(line.replace("01_convolution", ASSIGNMENT), comments=True)[3:]
+                if words[0] in ("intake", "grade"):
+                    words += ["--source", str(FIXTURE_SOURCE)]
+                if words[0] == "grade":
+                    words += LIMITS
+                commands.append(words)
+    return commands
+
+
+def _build_class(root, samples):
+    """downloads/: Canvas zip (LATE -1 re-upload, renamed copy) and a unicode folder; late/: the exchange."""
+    notebook = {kind: (samples / kind / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
+                for kind in ("full", "blank", "partly-right")}
+    zip_of(root / "downloads" / "submissions.zip", {
+        f"doejane_4242_1001_{ASSIGNMENT}.ipynb": notebook["blank"],
+        f"doejane_LATE_4242_1500_{ASSIGNMENT}-1.ipynb": notebook["full"],
+        f"smithjohn_77_1002_{ASSIGNMENT} (1).ipynb": notebook["partly-right"]})
+    write(root / "downloads" / "Zoë Müller" / f"{ASSIGNMENT}.ipynb", notebook["full"])
+    for student, stamp in (("bob", "2025-10-08 21:00:00.000000 UTC"), ("jdoe", "2025-10-08 12:00:00 UTC")):
+        folder = root / "late" / "submitted" / student / ASSIGNMENT
+        write(folder / f"{ASSIGNMENT}.ipynb", notebook["full"])
+        (folder / "timestamp.txt").write_text(stamp)
+    [toml] = _guide_blocks("toml")
+    (root / "course.toml").write_text(toml.replace("01_convolution", ASSIGNMENT))
+    (root / "roster.csv").write_text(ROSTER)
+
+
+def test_the_guide_runs_a_term_two_batches_add_up(tmp_path):
+    autograder("samples", ASSIGNMENT, "--out", tmp_path / "samples", "--source", FIXTURE_SOURCE)
+    _build_class(tmp_path, tmp_path / "samples")
+    commands = _commands()
+    assert [c[0] for c in commands] == ["intake", "intake", "grade", "grade", "export"], commands
+    runs, first_batch = [], None
+    for words in commands:
+        run = subprocess.run([sys.executable, "-m", "autograder", *words], cwd=tmp_path, capture_output=True,
+                             text=True, timeout=1200)
+        assert run.returncode == 0, f"{words} exited {run.returncode}\n{run.stdout}\n{run.stderr}"
+        runs.append(run)
+        if words[0] == "grade" and first_batch is None:
+            first_batch = read_grades(tmp_path / "graded" / "grades.csv")
+    assert f"kept submissions.zip!/doejane_LATE_4242_1500_{ASSIGNMENT}-1.ipynb over" in runs[0].stdout
+    assert "higher Canvas attachment id" in runs[0].stdout and "ambiguous: none" in runs[1].stdout
+
+    grades = read_grades(tmp_path / "graded" / "grades.csv")
+    assert set(grades) == {"4242", "77", "bob", "jdoe", "Zoë_Müller"}
+    assert set(first_batch) == {"4242", "77", "Zoë_Müller"}
+    assert all(grades[s] == first_batch[s] for s in first_batch), "batch 2 must not change batch 1's rows"
+    full = float(grades["4242"]["max_score"])
+    assert float(grades["4242"]["raw_score"]) == full, "the LATE full re-upload must win over the partial one"
+    assert (grades["4242"]["late"], grades["4242"]["penalty"]) == ("LATE mark (no time)", "10%")
+    assert float(grades["4242"]["score"]) == pytest.approx(0.9 * full)
+    assert (grades["bob"]["late"], grades["bob"]["penalty"]) == ("1d 23:01", "20%")
+    assert float(grades["bob"]["score"]) == pytest.approx(0.8 * full)
+    assert (grades["jdoe"]["late"], grades["jdoe"]["penalty"]) == ("", ""), "jdoe has a 2-day extension"
+    assert grades["Zoë_Müller"]["name"] == "Zoë Müller" and grades["Zoë_Müller"]["status"] == "graded"
+    assert 0 < float(grades["77"]["score"]) < full and grades["77"]["name"] == "Smith, John"
+
+    lms = tmp_path / "graded" / "lms"
+    rows = {row["ID"] or row["SIS Login ID"]: row for row in
+            csv.DictReader(io.StringIO((lms / "canvas-import.csv").read_text())) if row["ID"] != ""}
+    assert rows["5150"]["SIS Login ID"] == "bob", "exchange logins map to Canvas IDs through the roster"
+    assert float(rows["4242"]["01 Convolution (48213)"]) == pytest.approx(0.9 * full)
+    names = zipfile.ZipFile(lms / f"canvas-feedback-{ASSIGNMENT}.zip").namelist()
+    assert sorted(n.split("_")[1:3] for n in names) == [["4242", "1500"], ["77", "1002"]]
