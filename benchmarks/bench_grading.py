@@ -3,7 +3,7 @@
 Grades N copies of a chapter's full solution through the real CLI
 (``python -m autograder grade``, feedback included) into fresh folders:
 
-    .venv/bin/python benchmarks/bench_grading.py [--chapter 01_convolution] [--copies 12]
+    .venv/bin/python benchmarks/bench_grading.py [--chapter 01_convolution] [--copies 12] [--sandbox on]
 
 Per-notebook cost is the slope between a 1-notebook run and an N-notebook run
 at --jobs 1; the fixed cost (start-up: worker import of nbgrader, manifest,
@@ -33,13 +33,13 @@ from autograder.config import SOURCE_DIRECTORY, list_assignments  # noqa: E402
 FIXTURE = REPO / "tests" / "fixtures" / "solutions"
 
 
-def _grade(inbox: Path, out: Path, jobs: int, source: Path) -> tuple[float, float]:
+def _grade(inbox: Path, out: Path, jobs: int, source: Path, sandbox: str = "auto") -> tuple[float, float]:
     """Wall seconds and CPU seconds (the grader, its workers and their kernels) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "autograder", "grade", str(inbox), "--out", str(out), "--jobs",
-                    str(jobs), "--db", "none", "--source", str(source)], cwd=REPO, check=True,
-                   capture_output=True)
+                    str(jobs), "--db", "none", "--sandbox", sandbox, "--source", str(source)], cwd=REPO,
+                   check=True, capture_output=True)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -58,6 +58,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chapter", default=None, help="default: the first chapter in solutions/, else the fixture")
     parser.add_argument("--copies", type=int, default=12)
+    parser.add_argument("--sandbox", choices=("auto", "on", "off"), default="auto",
+                        help="grade with the kernel sandboxed or not (default: %(default)s, as the CLI)")
     args = parser.parse_args()
     chapters = list_assignments(SOURCE_DIRECTORY) if SOURCE_DIRECTORY.is_dir() else []
     chapter = args.chapter or (chapters[0] if chapters else "99_fixture")
@@ -69,12 +71,12 @@ def main() -> None:
                         "--source", str(source)], cwd=REPO, check=True, capture_output=True)
         full = root / "samples" / "full" / chapter / f"{chapter}.ipynb"
         one, many = _inbox(root, full, chapter, 1), _inbox(root, full, chapter, args.copies)
-        t_one, cpu_one = _grade(one, root / "out1", 1, source)
-        t_serial, cpu_serial = _grade(many, root / "outj1", 1, source)
-        t_parallel, _ = _grade(many, root / "outj2", 2, source)
+        t_one, cpu_one = _grade(one, root / "out1", 1, source, args.sandbox)
+        t_serial, cpu_serial = _grade(many, root / "outj1", 1, source, args.sandbox)
+        t_parallel, _ = _grade(many, root / "outj2", 2, source, args.sandbox)
     per_notebook = (t_serial - t_one) / (args.copies - 1)
     cpu_per_notebook = (cpu_serial - cpu_one) / (args.copies - 1)
-    print(f"chapter {chapter}, {args.copies} copies of the full solution, feedback on, "
+    print(f"chapter {chapter}, {args.copies} copies of the full solution, feedback on, sandbox {args.sandbox}, "
           f"load average before: {load:.1f} on {os.cpu_count()} cores")
     print(f"{'run':<28} {'seconds':>8} {'notebooks/min':>14}")
     print(f"{'1 notebook, --jobs 1':<28} {t_one:>8.1f} {60 / t_one:>14.1f}")
