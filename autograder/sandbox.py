@@ -14,7 +14,9 @@ Inside the sandbox the kernel sees
   through;
 - a private ``/tmp`` (also ``HOME``), ``/dev`` and ``/proc`` (its own
   processes only), the files it is given to read (the integrity manifest),
-  and a folder with its connection file and sockets.
+  matplotlib's font list (built once per grader process, so that each kernel
+  does not spend a second rebuilding it) and a folder with its connection
+  file and sockets.
 
 It shares no network (``--unshare-net``: ZMQ talks over unix sockets, the
 ``ipc`` transport), no environment variables but a fixed few, no
@@ -30,6 +32,7 @@ interrupts the whole process group with SIGINT, which bwrap itself ignores
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib.util
 import os
@@ -46,6 +49,7 @@ _ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localt
         "/etc/alternatives", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf")
 _ISOLATION = ["--unshare-all", "--die-with-parent", "--cap-drop", "ALL"]
 _KEPT_VARIABLES = ("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ")
+_MATPLOTLIB_FOLDER = "/tmp/matplotlib"
 #: A unix socket path must fit in 107 bytes; ZMQ appends "-<port>".
 _MAX_SOCKET_PREFIX = 90
 
@@ -118,11 +122,16 @@ def _system_mounts() -> list[str]:
     return arguments
 
 
+def _within(path: str, roots) -> bool:
+    """Whether ``path`` is one of ``roots`` or inside one."""
+    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
+
+
 def _outermost(paths) -> list[str]:
     """The existing ``paths`` that no other one (nor a system folder) contains, shortest first."""
     kept: list[str] = []
     for path in sorted({os.path.abspath(p) for p in paths if p and os.path.exists(p)}, key=len):
-        if not any(path == root or path.startswith(root.rstrip("/") + "/") for root in [*_SYSTEM, *kept]):
+        if not _within(path, [*_SYSTEM, *kept]):
             kept.append(path)
     return kept
 
@@ -139,6 +148,20 @@ def python_roots() -> tuple[str, ...]:
         spec = importlib.util.find_spec(package)
         paths.append(os.path.dirname(spec.origin))
     return tuple(_outermost([*paths, *(os.path.realpath(p) for p in paths)]))
+
+
+@functools.lru_cache(maxsize=None)
+def _font_manager():
+    """matplotlib's font list without the fonts the sandbox hides, or None without matplotlib."""
+    try:
+        import matplotlib.font_manager as font_manager
+    except Exception:  # the kernel will build its own list, or fail on its own import
+        return None
+    visible = [*_SYSTEM, *python_roots()]
+    manager = copy.copy(font_manager.fontManager)
+    manager.ttflist = [font for font in manager.ttflist if _within(font.fname, visible)]
+    manager.afmlist = [font for font in manager.afmlist if _within(font.fname, visible)]
+    return manager
 
 
 class KernelJail:
@@ -162,7 +185,7 @@ class KernelJail:
 
         for root in python_roots():
             for hidden in (self.cwd, str(SOURCE_DIRECTORY)):
-                if hidden.startswith(root.rstrip("/") + "/"):
+                if _within(hidden, [root]):
                     raise RuntimeError(f"sandbox: the Python folder {root} contains {hidden}, which the "
                                        "kernel must not see; install Python outside it")
         self.root = tempfile.mkdtemp(prefix="kernel-", dir=scratch)
@@ -175,6 +198,17 @@ class KernelJail:
         shutil.copytree(self.cwd, self.workdir, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
         self.connection_file = os.path.join(self.sockets, "kernel.json")
         self.socket_prefix = os.path.join(self.sockets, "k")
+        self.font_list = self._write_font_list()
+
+    def _write_font_list(self) -> str | None:
+        manager = _font_manager()
+        if manager is None:
+            return None
+        from matplotlib.font_manager import FontManager, json_dump
+
+        path = os.path.join(self.root, f"fontlist-v{FontManager.__version__}.json")
+        json_dump(manager, path)
+        return path
 
     def wrap(self, command: list[str]) -> list[str]:
         """``command`` run inside the sandbox.
@@ -190,6 +224,7 @@ class KernelJail:
         # JPY_PARENT_PID=1: the kernel's parent is the sandbox's init, so ipykernel neither watches
         # it (bwrap --die-with-parent does) nor prints its "Ctrl-C will not work" banner.
         environment.update(KERNEL_ENVIRONMENT, HOME="/tmp", TMPDIR="/tmp", JPY_PARENT_PID="1",
+                           MPLCONFIGDIR=_MATPLOTLIB_FOLDER,
                            PATH=os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"]))
         arguments = [shutil.which("bwrap") or "bwrap", *_ISOLATION, *_system_mounts(),
                      "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
@@ -197,6 +232,8 @@ class KernelJail:
             arguments += ["--ro-bind", root, root]
         for path in self.readable:
             arguments += ["--ro-bind", path, path]
+        if self.font_list:
+            arguments += ["--ro-bind", self.font_list, f"{_MATPLOTLIB_FOLDER}/{os.path.basename(self.font_list)}"]
         arguments += ["--bind", self.sockets, self.sockets, "--bind", self.workdir, self.cwd,
                       "--remount-ro", "/", "--chdir", self.cwd, "--clearenv"]
         for name, value in sorted(environment.items()):
