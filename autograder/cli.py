@@ -68,6 +68,7 @@ examples:
   python -m autograder grade exports/ --out graded/ --jobs 2
   python -m autograder export graded/
   python -m autograder grade exports/ --out graded/ --timeout 30 --memory 1024
+  python -m autograder grade exports/ --out graded/ --sandbox on
   python -m autograder check course/01_convolution/01_convolution.ipynb
 
 exit codes:
@@ -105,6 +106,16 @@ def _add_limits(parser) -> None:
     parser.add_argument("--memory", type=_positive, default=defaults.memory_mb, metavar="MB",
                         help="kernel memory cap; a bigger allocation raises MemoryError "
                              "in the student's cell (default: %(default)s)")
+    parser.add_argument("--sandbox", choices=("auto", "on", "off"), default="auto",
+                        help="run student code under bubblewrap: it sees its own folder, not the "
+                             "hidden tests, the gradebook, other submissions or the network; auto = "
+                             "on where bubblewrap works, says which on stderr (default: %(default)s)")
+
+
+def _limits(args) -> Limits:
+    from autograder.sandbox import resolve_sandbox
+
+    return Limits(args.timeout, args.wall, args.memory, resolve_sandbox(args.sandbox))
 
 
 def _add_intake(parser) -> None:
@@ -201,8 +212,7 @@ def _release(args) -> int:
 def _grade(args) -> int:
     from autograder.grade import print_summary, run_grade
 
-    limits = Limits(args.timeout, args.wall, args.memory)
-    rows = run_grade(args.submissions, args.out, args.source, args.jobs, limits, args.db,
+    rows = run_grade(args.submissions, args.out, args.source, args.jobs, _limits(args), args.db,
                      feedback=not args.no_feedback, intake=_intake_options(args), preflight_stream=sys.stdout)
     print_summary(rows, sys.stdout)
     print(f"wrote {args.out / 'grades.csv'}")
@@ -231,8 +241,7 @@ def _export(args) -> int:
 def _check(args) -> int:
     from autograder.check import run_check
 
-    return run_check(args.notebook, args.source, args.assignment, Limits(args.timeout, args.wall, args.memory),
-                     sys.stdout)
+    return run_check(args.notebook, args.source, args.assignment, _limits(args), sys.stdout)
 
 
 def _samples(args) -> int:

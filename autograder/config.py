@@ -30,17 +30,23 @@ class Limits:
         Seconds a whole submission may take before its kernel is killed.
     memory_mb : int
         Address-space cap of the kernel (``RLIMIT_AS``), in MiB.
+    sandbox : bool
+        Run the kernel under bubblewrap (:mod:`autograder.sandbox`); the CLI
+        resolves ``--sandbox auto|on|off`` to this.
     """
 
     cell_timeout: int = 60
     wall_limit: int = 600
     memory_mb: int = 2048
+    sandbox: bool = False
 
     def __post_init__(self):
         for name in ("cell_timeout", "wall_limit", "memory_mb"):
             value = getattr(self, name)
             if not isinstance(value, int) or value <= 0:
                 raise ValueError(f"Limits: {name} must be a positive int, got {value!r}")
+        if not isinstance(self.sandbox, bool):
+            raise ValueError(f"Limits: sandbox must be a bool, got {self.sandbox!r}")
 
 
 def list_assignments(source_directory: Path) -> list[str]:
@@ -113,6 +119,7 @@ def nbgrader_config(course_root: Path, db_url: str, limits: Limits | None = None
     c.Execute.kernel_manager_class = CappedKernelManager
     c.Execute.extra_arguments = ["--HistoryManager.enabled=False"]
     c.CappedKernelManager.memory_mb = limits.memory_mb
+    c.CappedKernelManager.sandbox = limits.sandbox
     c.Autograde.sanitize_preprocessors = [
         nbp.ClearOutput, nbp.DeduplicateIds, nbp.OverwriteKernelspec, ours.RestoreTestCells,
         nbp.OverwriteCells, ours.InjectIntegrityChecks, nbp.CheckCellMetadata,

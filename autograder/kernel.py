@@ -6,7 +6,12 @@ Applied before ipykernel starts, so the student's code inherits them:
   in the student's cell instead of endangering the machine;
 - warnings are ignored, so a numpy ``RuntimeWarning`` never writes to stderr
   (nbgrader gives 0 points to a test cell with any stderr output);
-- matplotlib draws off-screen (``MPLBACKEND=Agg``), BLAS uses one thread.
+- matplotlib draws off-screen (``MPLBACKEND=Agg``), BLAS uses one thread;
+- SIGINT raises ``KeyboardInterrupt`` again (a sandboxed kernel starts with it
+  ignored, see :mod:`autograder.sandbox`), so the cell timeout interrupts the cell.
+
+macOS accepts but does not enforce ``RLIMIT_AS`` (and may refuse it): there
+the cap is best effort.
 
 This module imports nothing heavy: it runs in every kernel.
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import sys
 import warnings
 
@@ -34,7 +40,11 @@ KERNEL_ENVIRONMENT = {
 def cap_memory(megabytes: int) -> None:
     """Limit this process's address space to ``megabytes`` MiB (``RLIMIT_AS``)."""
     limit = int(megabytes) * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):
+        if sys.platform != "darwin":
+            raise
 
 
 def main(argv: list[str]) -> None:
@@ -44,6 +54,7 @@ def main(argv: list[str]) -> None:
     os.environ.update(KERNEL_ENVIRONMENT)
     warnings.simplefilter("ignore")
     cap_memory(int(argv[1]))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from ipykernel import kernelapp
 
     sys.argv = [sys.argv[0], *argv[2:], "--IPKernelApp.log_level=ERROR"]

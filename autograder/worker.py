@@ -15,7 +15,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import tempfile
 import threading
 import time
@@ -108,28 +107,12 @@ def _template(source_assignment: str) -> Template:
     return _TEMPLATES[source_assignment]
 
 
-def _children() -> list[int]:
-    """Process ids whose parent is this process (the kernel being graded)."""
-    me, found = os.getpid(), []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    fields = handle.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == me:
-                found.append(int(entry))
-    return found
+def _kill_kernels(flag: dict) -> None:
+    """The wall limit: kill the kernel's process group (no /proc needed, so macOS too)."""
+    from autograder.kernel_manager import kill_running_kernels
 
-
-def _kill_children(flag: dict) -> None:
     flag["fired"] = True
-    for pid in _children():
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
+    kill_running_kernels()
 
 
 def _last_error(log: str) -> str:
@@ -193,13 +176,15 @@ def _grade_in(scratch: Path, task: Task) -> dict:
     config.RestoreTestCells.released_metadata = template.released_metadata
     config.InjectIntegrityChecks.nonce = nonce
     config.InjectIntegrityChecks.manifest_path = _STATE["manifest"]
+    config.CappedKernelManager.sandbox_readable = [_STATE["manifest"]]
+    config.CappedKernelManager.sandbox_scratch = str(scratch)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id, coursedir.student_id = task.assignment, task.student_id
 
     capture = _STATE["capture"]
     capture.lines.clear()
     wall = {"fired": False}
-    watchdog = threading.Timer(task.limits.wall_limit, _kill_children, args=(wall,))
+    watchdog = threading.Timer(task.limits.wall_limit, _kill_kernels, args=(wall,))
     watchdog.start()
     try:
         autograde = Autograde(coursedir=coursedir, config=config)

@@ -3,7 +3,7 @@
 Grades N copies of a chapter's full solution through the real CLI
 (``python -m autograder grade``, feedback included) into fresh folders:
 
-    .venv/bin/python benchmarks/bench_grading.py [--chapter 01_convolution] [--copies 12]
+    .venv/bin/python benchmarks/bench_grading.py [--chapter 01_convolution] [--copies 12] [--sandbox on]
 
 Per-notebook cost is the slope between a 1-notebook run and an N-notebook run
 at --jobs 1; the fixed cost (start-up: worker import of nbgrader, manifest,
@@ -11,6 +11,9 @@ template) is what remains of the 1-notebook run. The speed-up is
 time(--jobs 1) / time(--jobs 2) on the same N notebooks (goal >= 1.7 on 2 cores).
 On a shared machine wall times mean little: the CPU seconds per notebook (the
 grader, its workers and their kernels) give the projection for 2 idle cores.
+A sandboxed kernel runs under bubblewrap's init in its own PID namespace, and
+its CPU time never reaches getrusage(): with the sandbox on, the CPU lines leave the
+kernels out (compare ``--sandbox on`` and ``--sandbox off`` by wall time).
 """
 
 from __future__ import annotations
@@ -33,16 +36,17 @@ from autograder.config import SOURCE_DIRECTORY, list_assignments  # noqa: E402
 FIXTURE = REPO / "tests" / "fixtures" / "solutions"
 
 
-def _grade(inbox: Path, out: Path, jobs: int, source: Path) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (the grader, its workers and their kernels) of one run."""
+def _grade(inbox: Path, out: Path, jobs: int, source: Path, sandbox: str = "auto") -> tuple[float, float, bool]:
+    """Wall seconds, CPU seconds (the grader, its workers and, unsandboxed, their kernels), sandboxed?"""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "autograder", "grade", str(inbox), "--out", str(out), "--jobs",
-                    str(jobs), "--db", "none", "--source", str(source)], cwd=REPO, check=True,
-                   capture_output=True)
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", str(inbox), "--out", str(out), "--jobs",
+                          str(jobs), "--db", "none", "--sandbox", sandbox, "--source", str(source)], cwd=REPO,
+                         check=True, capture_output=True, text=True)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, "sandbox: on" in run.stderr
 
 
 def _inbox(root: Path, full: Path, chapter: str, copies: int) -> Path:
@@ -58,6 +62,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chapter", default=None, help="default: the first chapter in solutions/, else the fixture")
     parser.add_argument("--copies", type=int, default=12)
+    parser.add_argument("--sandbox", choices=("auto", "on", "off"), default="auto",
+                        help="grade with the kernel sandboxed or not (default: %(default)s, as the CLI)")
     args = parser.parse_args()
     chapters = list_assignments(SOURCE_DIRECTORY) if SOURCE_DIRECTORY.is_dir() else []
     chapter = args.chapter or (chapters[0] if chapters else "99_fixture")
@@ -69,12 +75,13 @@ def main() -> None:
                         "--source", str(source)], cwd=REPO, check=True, capture_output=True)
         full = root / "samples" / "full" / chapter / f"{chapter}.ipynb"
         one, many = _inbox(root, full, chapter, 1), _inbox(root, full, chapter, args.copies)
-        t_one, cpu_one = _grade(one, root / "out1", 1, source)
-        t_serial, cpu_serial = _grade(many, root / "outj1", 1, source)
-        t_parallel, _ = _grade(many, root / "outj2", 2, source)
+        t_one, cpu_one, sandboxed = _grade(one, root / "out1", 1, source, args.sandbox)
+        t_serial, cpu_serial, _ = _grade(many, root / "outj1", 1, source, args.sandbox)
+        t_parallel, _, _ = _grade(many, root / "outj2", 2, source, args.sandbox)
     per_notebook = (t_serial - t_one) / (args.copies - 1)
     cpu_per_notebook = (cpu_serial - cpu_one) / (args.copies - 1)
     print(f"chapter {chapter}, {args.copies} copies of the full solution, feedback on, "
+          f"sandbox {'on' if sandboxed else 'off'}, "
           f"load average before: {load:.1f} on {os.cpu_count()} cores")
     print(f"{'run':<28} {'seconds':>8} {'notebooks/min':>14}")
     print(f"{'1 notebook, --jobs 1':<28} {t_one:>8.1f} {60 / t_one:>14.1f}")
@@ -85,6 +92,8 @@ def main() -> None:
           f"{cpu_one - cpu_per_notebook:.2f} s CPU")
     print(f"speed-up --jobs 2 vs --jobs 1:       {t_serial / t_parallel:.2f}x (goal >= 1.7)")
     print(f"CPU-bound projection on 2 idle cores: {2 * 60 / cpu_per_notebook:.1f} notebooks/min (goal >= 40)")
+    if sandboxed:
+        print("(sandbox on: the kernels' CPU time is not counted above; run --sandbox off for the CPU figures)")
 
 if __name__ == "__main__":
     main()

@@ -18,10 +18,10 @@ HIDDEN_MARKER = "HIDDEN-TEST-MARKER-7f3a"
 LIMITS = ["--timeout", "20", "--wall", "120", "--memory", "1536"]
 
 
-def autograder(*args, check=True, timeout=1200):
-    """Run ``python -m autograder ARGS`` and return the CompletedProcess."""
-    process = subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=REPO,
-                             capture_output=True, text=True, timeout=timeout)
+def autograder(*args, check=True, timeout=1200, env=None, prefix=()):
+    """Run ``[PREFIX...] python -m autograder ARGS`` (environment ``env``) and return the CompletedProcess."""
+    process = subprocess.run([*prefix, sys.executable, "-m", "autograder", *map(str, args)], cwd=REPO,
+                             capture_output=True, text=True, timeout=timeout, env=env)
     if check and process.returncode != 0:
         raise AssertionError(f"autograder {' '.join(map(str, args))} exited {process.returncode}\n"
                              f"stdout:\n{process.stdout}\nstderr:\n{process.stderr}")
