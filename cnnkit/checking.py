@@ -27,6 +27,8 @@ import warnings
 
 import numpy as _np
 
+from cnnkit import notebook_errors as _notebook_errors
+
 __all__ = [
     "ForbiddenCall",
     "assert_close",
@@ -49,6 +51,9 @@ _max = _np.max
 _ndindex_shape = _np.shape
 _array_equal = _np.array_equal
 _errstate = _np.errstate
+
+# In a notebook, a test cell's NameError says when the exercise cell has a syntax error.
+_notebook_errors.install()
 
 
 class ForbiddenCall(BaseException):
