@@ -80,3 +80,33 @@ def test_image_helpers_make_the_promised_panels():
         images.show_row([rgb, rgb], ["only one"])
     with pytest.raises(ValueError, match="shape \\(H, W, 3\\)"):
         images.show_channels(rgb[:, :, 0])
+
+
+def _brightness(rgba):
+    return 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]
+
+
+@pytest.mark.parametrize("cmap", ["gray", "Greys"])
+def test_a_larger_number_is_a_brighter_cell_and_every_number_stays_readable(cmap):
+    """The letter T (255 around, 20 on the letter): is the background bright and the letter dark?"""
+    from cnnkit.plotting import backprop
+
+    letter = np.full((3, 3), 255.0)
+    letter[0] = letter[:, 1] = 20.0
+    figure, (left, right) = plt.subplots(1, 2)
+    grids.draw_matrix(left, letter, cmap=cmap)
+    backprop.draw_grid(right, letter, cmap=cmap)
+    for ax in (left, right):
+        image = ax.images[0]
+        bright, dark = (_brightness(image.cmap(image.norm(v))) for v in (255.0, 20.0))
+        assert bright > 0.95 and 0.2 < dark < 0.45, (bright, dark)
+        colors = {t.get_text(): t.get_color() for t in ax.texts}
+        assert colors["255"] == "black" and colors["20"] == "white"
+
+
+def test_text_colour_follows_the_cell_colour():
+    """White on dark cells, black on light ones, for any colour map (here a symmetric kernel)."""
+    figure, ax = plt.subplots()
+    grids.draw_matrix(ax, np.array([[-1.0, 0.0, 1.0]]), cmap="coolwarm", symmetric=True)
+    assert [t.get_color() for t in ax.texts] == ["white", "black", "white"]
+    assert grids.text_color((0.1, 0.1, 0.1)) == "white" and grids.text_color((0.9, 0.9, 0.8)) == "black"
