@@ -110,3 +110,12 @@ def test_text_colour_follows_the_cell_colour():
     grids.draw_matrix(ax, np.array([[-1.0, 0.0, 1.0]]), cmap="coolwarm", symmetric=True)
     assert [t.get_color() for t in ax.texts] == ["white", "black", "white"]
     assert grids.text_color((0.1, 0.1, 0.1)) == "white" and grids.text_color((0.9, 0.9, 0.8)) == "black"
+
+
+def test_a_fixed_display_range_clips_instead_of_stretching():
+    """With limits=(0, 255), is a sharpened map that overshoots clipped, on the same scale as the photo?"""
+    figure = images.show_row([np.array([[0.0, 255.0]]), np.array([[-40.0, 300.0]])], limits=(0, 255))
+    for ax in figure.axes:
+        assert ax.images[0].get_clim() == (0, 255)
+    figure = images.show_row([np.array([[-40.0, 300.0]])])
+    assert figure.axes[0].images[0].get_clim() == (-40.0, 300.0)
