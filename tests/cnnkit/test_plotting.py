@@ -119,3 +119,16 @@ def test_a_fixed_display_range_clips_instead_of_stretching():
         assert ax.images[0].get_clim() == (0, 255)
     figure = images.show_row([np.array([[-40.0, 300.0]])])
     assert figure.axes[0].images[0].get_clim() == (-40.0, 300.0)
+
+
+def test_kernel_volume_counts_the_weights_and_checks_the_position():
+    """Does the volume picture state C_in*k*k weights and the output size, and refuse a window outside?"""
+    from cnnkit.plotting import volumes
+
+    figure = volumes.show_kernel_volume(in_channels=4, size=7, kernel_size=3, out_channels=5, position=(0, 4))
+    ax = figure.axes[0]
+    assert "its 36 weights" in ax.get_title()
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "input: 4 x 7 x 7" in texts and "5 output maps, 5 x 5" in texts and "one kernel: 4 x 3 x 3" in texts
+    with pytest.raises(ValueError, match="position inside the 4x4 output"):
+        volumes.show_kernel_volume(position=(4, 0))
