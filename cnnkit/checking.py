@@ -246,6 +246,35 @@ def _split_case(case):
     return tuple(case), {}, None
 
 
+def _library_folders() -> tuple[str, ...]:
+    import os
+    import sysconfig
+
+    return tuple(os.path.dirname(path) + os.sep for path in (_np.__file__, __file__)) + (
+        sysconfig.get_paths()["stdlib"] + os.sep,)
+
+
+_LIBRARIES = _library_folders()
+
+
+def _raised_in(error: BaseException, student) -> str | None:
+    """The learner's other function where ``error`` was raised, or None if it was ``student`` itself.
+
+    The innermost frame outside numpy, cnnkit and the standard library is the
+    learner's code that failed; naming it keeps a message from blaming the
+    function under test for a bug in one it calls (conv2d calling a corr2d
+    that is not written yet).
+    """
+    inner, tb = None, error.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if not code.co_filename.startswith(_LIBRARIES) and not code.co_name.startswith("<"):
+            inner = code.co_name
+        tb = tb.tb_next
+    own = getattr(student, "__name__", None)
+    return inner if inner not in (None, own) else None
+
+
 def _run_mistakes(mistakes, args, kwargs) -> dict:
     """``{description: output}`` of every known mistake on fresh copies of one case.
 
@@ -312,13 +341,19 @@ def check_function(student, reference, cases, *, name: str, forbidden=(), rtol: 
         try:
             with forbid(*forbidden):
                 actual = student(*given_args, **given_kwargs)
-        except NotImplementedError:
-            raise AssertionError(f"{name} is not implemented yet") from None
+        except NotImplementedError as error:
+            inner = _raised_in(error, student)
+            if inner is None:
+                raise AssertionError(f"{name} is not implemented yet") from None
+            raise AssertionError(f"{name} calls {inner}, which is not written yet (it raises "
+                                 f"NotImplementedError): write {inner} first") from None
         except ForbiddenCall:
             raise
         except Exception as error:  # the student's bug, reported without our frames
+            inner = _raised_in(error, student)
+            where = f" (in {inner}, which {name} calls)" if inner else ""
             raise AssertionError(
-                f"{call} raised {type(error).__name__}: {error}{hint_line}"
+                f"{call} raised {type(error).__name__}: {error}{where}{hint_line}"
             ) from None
         for before, after in zip(args, given_args):
             if isinstance(before, _ndarray) and not _array_equal(before, after):

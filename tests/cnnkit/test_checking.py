@@ -309,3 +309,36 @@ def test_running_the_mistakes_writes_nothing_to_stderr(capfd):
             checking.check_function(_unflipped, cnnkit.convolve2d, [ASYMMETRIC], name="c",
                                     mistakes={"noisy": noisy, **CONVOLVE_MISTAKES})
     assert capfd.readouterr().err == ""
+
+
+def test_a_failure_in_a_function_the_exercise_calls_is_not_blamed_on_the_exercise():
+    """conv2d calling an unwritten (or broken) corr2d: does the message name corr2d, not conv2d alone?"""
+    def corr2d(x, k):
+        raise NotImplementedError()
+
+    def conv2d(x, k):
+        return corr2d(x, k)
+
+    with pytest.raises(AssertionError, match=r"^conv2d calls corr2d, which is not written yet .* write corr2d first"):
+        checking.check_function(conv2d, cnnkit.corr2d, [ASYMMETRIC], name="conv2d")
+
+    def broken_corr2d(x, k):
+        return x[100]
+
+    def conv2d_on_broken(x, k):
+        return broken_corr2d(x, k)
+
+    with pytest.raises(AssertionError, match=r"raised IndexError: .* \(in broken_corr2d, which conv2d calls\)"):
+        checking.check_function(conv2d_on_broken, cnnkit.corr2d, [ASYMMETRIC], name="conv2d")
+    with pytest.raises(AssertionError, match=r"^conv2d is not implemented yet$"):
+        checking.check_function(corr2d, cnnkit.corr2d, [ASYMMETRIC], name="conv2d")
+
+
+def test_an_error_inside_numpy_is_placed_in_the_learner_s_function():
+    """A broadcasting error raised deep in numpy: is it the exercise's own bug (no 'which ... calls')?"""
+    def corr2d(x, k):
+        return np.add(x, k)
+
+    with pytest.raises(AssertionError) as info:
+        checking.check_function(corr2d, cnnkit.corr2d, [ASYMMETRIC], name="corr2d")
+    assert "raised ValueError" in str(info.value) and "which" not in str(info.value)
