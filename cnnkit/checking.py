@@ -36,6 +36,7 @@ __all__ = [
     "check_function",
     "describe_mismatch",
     "diagnose",
+    "mistake_outputs",
     "forbid",
 ]
 
@@ -116,6 +117,8 @@ def describe_mismatch(actual, expected, *, rtol: float = 1e-4, atol: float | Non
     close = _isclose(actual, expected, rtol=rtol, atol=atol)
     if close.all():
         return None
+    if actual.ndim == 0:  # one number: no index to name
+        return f"expected {_fmt(expected)}, got {_fmt(actual)}"
     index = tuple(int(i) for i in _argwhere(~close)[0])
     wrong = int(_count_nonzero(~close))
     return (
@@ -292,6 +295,31 @@ def _run_mistakes(mistakes, args, kwargs) -> dict:
         except (Exception, ForbiddenCall):
             continue
     return outputs
+
+
+def mistake_outputs(mistakes, *args, **kwargs) -> dict:
+    """What each known mistake returns on these arguments, for :func:`assert_close`'s ``mistakes``.
+
+    Parameters
+    ----------
+    mistakes : dict of str to callable
+        ``{description: function}`` as in :func:`check_function`.
+    *args, **kwargs
+        The arguments of the call under test (each mistake gets its own copy).
+
+    Returns
+    -------
+    dict of str to object
+        ``{description: output}``, without the mistakes that raise.
+
+    Examples
+    --------
+    A visible test can name the mistake too::
+
+        check.assert_close(convolve2d(small, corner), [[5, 6], [8, 9]], name="convolve2d(small, corner)",
+                           mistakes=check.mistake_outputs(known.CONVOLVE2D, small, corner))
+    """
+    return _run_mistakes(mistakes, args, kwargs)
 
 
 def check_function(student, reference, cases, *, name: str, forbidden=(), rtol: float = 1e-4,

@@ -342,3 +342,22 @@ def test_an_error_inside_numpy_is_placed_in_the_learner_s_function():
     with pytest.raises(AssertionError) as info:
         checking.check_function(corr2d, cnnkit.corr2d, [ASYMMETRIC], name="corr2d")
     assert "raised ValueError" in str(info.value) and "which" not in str(info.value)
+
+
+def test_mistake_outputs_feed_a_visible_assert_close():
+    """Can a hand-worked visible check name the mistake too, skipping mistakes that cannot run?"""
+    def crashes(x, k):
+        raise ValueError("not here")
+
+    x, k = ASYMMETRIC
+    outputs = checking.mistake_outputs({"it crashes": crashes, **CONVOLVE_MISTAKES}, x, k)
+    assert list(outputs) == list(CONVOLVE_MISTAKES)
+    with pytest.raises(AssertionError, match="when the kernel is not flipped"):
+        checking.assert_close(cnnkit.corr2d(x, k), cnnkit.convolve2d(x, k), name="convolve2d(x, k)",
+                              mistakes=outputs)
+
+
+def test_a_wrong_number_is_reported_without_an_empty_index():
+    """A scalar result (a parameter count) says 'expected 32, got 34', not 'index ()'."""
+    with pytest.raises(AssertionError, match=r"^conv_params\(4, 2, 2\) is wrong: expected 32, got 34$"):
+        checking.assert_close(34, 32, name="conv_params(4, 2, 2)")
