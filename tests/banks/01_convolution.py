@@ -9,6 +9,17 @@ CORR2D_DOC = '''    """Valid 2-D cross-correlation of one channel: (H, W) * (kh,
 '''
 CONV2D_DOC = '''    """Valid conv layer: x (N, C, H, W), w (F, C, kh, kw), b (F,) -> (N, F, H-kh+1, W-kw+1)."""
 '''
+CONV2D_LOOPS = '''def conv2d(x, w, b):
+''' + CONV2D_DOC + '''    n_images, channels, height, width = x.shape
+    filters, _, kh, kw = w.shape
+    out = np.zeros((n_images, filters, height - kh + 1, width - kw + 1))
+    for n in range(n_images):
+        for f in range(filters):
+            for i in range(out.shape[2]):
+                for j in range(out.shape[3]):
+                    out[n, f, i, j] = b[f] + np.sum(x[n, :, i:i + kh, j:j + kw] * w[f])
+    return out
+'''
 
 EXERCISES = {
     "corr2d": {
@@ -216,30 +227,12 @@ EXERCISES = {
                 out[n, f] += corr2d(x[n, c], w[f, c])
     return out + b
 ''',
-            "allocates_like_input": '''def conv2d(x, w, b):
-''' + CONV2D_DOC + '''    n_images, channels, height, width = x.shape
-    filters, _, kh, kw = w.shape
-    out = np.zeros((n_images, filters, height - kh + 1, width - kw + 1), dtype=x.dtype)
-    for n in range(n_images):
-        for f in range(filters):
-            for i in range(out.shape[2]):
-                for j in range(out.shape[3]):
-                    out[n, f, i, j] = b[f] + np.sum(x[n, :, i:i + kh, j:j + kw] * w[f])
-    return out
-''',
+            # The right loops with one change: the output takes the (integer) dtype of x.
+            "allocates_like_input": CONV2D_LOOPS.replace(
+                "width - kw + 1))", "width - kw + 1), dtype=x.dtype)"),
         },
         "correct": {
-            "loops": '''def conv2d(x, w, b):
-''' + CONV2D_DOC + '''    n_images, channels, height, width = x.shape
-    filters, _, kh, kw = w.shape
-    out = np.zeros((n_images, filters, height - kh + 1, width - kw + 1))
-    for n in range(n_images):
-        for f in range(filters):
-            for i in range(out.shape[2]):
-                for j in range(out.shape[3]):
-                    out[n, f, i, j] = b[f] + np.sum(x[n, :, i:i + kh, j:j + kw] * w[f])
-    return out
-''',
+            "loops": CONV2D_LOOPS,
             "per_channel_corr2d": '''def conv2d(x, w, b):
 ''' + CONV2D_DOC + '''    n_images, channels, height, width = x.shape
     filters, _, kh, kw = w.shape
