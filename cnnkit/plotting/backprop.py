@@ -13,6 +13,8 @@ from typing import Sequence
 
 import numpy as np
 
+from cnnkit.plotting.grids import grey_scale, text_color
+
 __all__ = ["draw_grid", "plot_grids", "one_hot"]
 
 
@@ -36,7 +38,8 @@ def draw_grid(ax, values, *, title: str | None = None, highlight=None, cmap: str
     highlight : array_like of bool, shape (H, W), optional
         Cells framed in ``frame_color``.
     cmap : str
-        Colour map; with ``center_zero`` the colour scale is symmetric about 0.
+        Colour map; with ``center_zero`` the colour scale is symmetric about 0. A grey
+        map (``"Greys"``, ``"gray"``) draws large values bright, as in a picture.
     annotate : bool
         Write each value in its cell (skip for large arrays).
 
@@ -51,16 +54,16 @@ def draw_grid(ax, values, *, title: str | None = None, highlight=None, cmap: str
     vmax = float(np.abs(finite).max()) if finite.size else 1.0
     vmax = vmax or 1.0
     limits = dict(vmin=-vmax, vmax=vmax) if center_zero else dict(vmin=min(0.0, finite.min(initial=0)), vmax=vmax)
-    image = ax.imshow(np.where(np.isfinite(values), values, np.nan), cmap=cmap, **limits)
+    cmap, low, high = grey_scale(cmap, limits["vmin"], limits["vmax"])
+    image = ax.imshow(np.where(np.isfinite(values), values, np.nan), cmap=cmap, vmin=low, vmax=high)
     height, width = values.shape
     ax.set_axis_off()  # no ticks: drawing tick labels is most of the rendering time
     ax.hlines(np.arange(-0.5, height), -0.5, width - 0.5, color="0.6", linewidth=0.6)
     ax.vlines(np.arange(-0.5, width), -0.5, height - 0.5, color="0.6", linewidth=0.6)
     if annotate:
         for (i, j), value in np.ndenumerate(values):
-            dark = np.isfinite(value) and abs(value) > 0.6 * vmax
-            ax.text(j, i, _format(value), ha="center", va="center", fontsize=8,
-                    color="white" if dark else "black")
+            color = text_color(image.cmap(image.norm(value))) if np.isfinite(value) else "black"
+            ax.text(j, i, _format(value), ha="center", va="center", fontsize=8, color=color)
     if highlight is not None:
         mask = np.asarray(highlight, dtype=bool)
         if mask.shape != values.shape:

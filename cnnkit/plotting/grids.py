@@ -8,16 +8,53 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["draw_matrix", "outline", "show_sliding_window", "window_coverage",
+__all__ = ["draw_matrix", "grey_scale", "text_color", "outline", "show_sliding_window", "window_coverage",
            "show_padded_windows", "show_pooling"]
 
 WINDOW_COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
                  "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
 
 
-def draw_matrix(ax, values, *, fmt: str = "{:g}", cmap: str = "Greys", symmetric: bool = False,
+#: Grey colour maps a figure may name; every one draws a larger number brighter.
+GREY_MAPS = ("gray", "grey", "Greys")
+
+
+def grey_scale(cmap: str, low: float, high: float) -> tuple[str, float, float]:
+    """The colour map and limits that make a grey map read like a picture: bright means large.
+
+    matplotlib's ``"Greys"`` draws large values dark, which inverts a matrix of
+    pixel values; every grey map is drawn as ``"gray"`` instead, with the
+    smallest value a dark grey (a third of white, never black, so numbers and
+    overlays stay visible) and the largest white. Other maps are returned as given.
+
+    Parameters
+    ----------
+    cmap : str
+    low, high : float
+        The smallest and largest value to show.
+
+    Returns
+    -------
+    cmap, vmin, vmax
+    """
+    if cmap not in GREY_MAPS:
+        return cmap, low, high
+    return "gray", low - 0.5 * (high - low), high
+
+
+def text_color(rgba) -> str:
+    """``"white"`` on a dark cell colour, ``"black"`` on a light one (perceived luminance < 0.5)."""
+    red, green, blue = rgba[:3]
+    return "white" if 0.299 * red + 0.587 * green + 0.114 * blue < 0.5 else "black"
+
+
+def draw_matrix(ax, values, *, fmt: str = "{:g}", cmap: str = "gray", symmetric: bool = False,
                 colors=None, show_numbers: bool = True, fontsize: float | None = None):
     """Draw a 2-D array as coloured cells with each number written in its cell.
+
+    With a grey map (the default) a larger number is a brighter cell, as in a
+    picture (see :func:`grey_scale`). Each number is written in white on a
+    dark cell and in black on a light one.
 
     Parameters
     ----------
@@ -26,7 +63,8 @@ def draw_matrix(ax, values, *, fmt: str = "{:g}", cmap: str = "Greys", symmetric
     fmt : str
         Format of each number (``"{:g}"``, ``"{:.2f}"``).
     cmap : str
-        Colour map of the cells (ignored when ``colors`` is given).
+        Colour map of the cells (ignored when ``colors`` is given); ``"gray"``
+        and ``"Greys"`` both draw large values bright.
     symmetric : bool
         Centre the colour map on 0 (for kernels with negative weights).
     colors : ndarray of shape (H, W, 3 or 4), optional
@@ -39,7 +77,9 @@ def draw_matrix(ax, values, *, fmt: str = "{:g}", cmap: str = "Greys", symmetric
     if values.ndim != 2:
         raise ValueError(f"draw_matrix: values must be 2-D, got shape {values.shape}")
     if colors is not None:
+        colors = np.asarray(colors, dtype=float)
         ax.imshow(colors, interpolation="nearest")
+        cell_color = lambda r, c: colors[r, c]  # noqa: E731
     else:
         finite = values[np.isfinite(values)]
         low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
@@ -48,15 +88,16 @@ def draw_matrix(ax, values, *, fmt: str = "{:g}", cmap: str = "Greys", symmetric
             low = -high
         elif high == low:
             low, high = low - 1.0, high + 1.0
-        if not symmetric:  # stretch the range so the darkest cell stays light enough to read its number
-            high = low + 1.6 * (high - low)
-        ax.imshow(values, cmap=cmap, vmin=low, vmax=high, interpolation="nearest")
+        cmap, low, high = grey_scale(cmap, low, high)
+        shown = ax.imshow(values, cmap=cmap, vmin=low, vmax=high, interpolation="nearest")
+        cell_color = lambda r, c: shown.cmap(shown.norm(values[r, c]))  # noqa: E731
     h, w = values.shape
     if show_numbers:
         size = fontsize or max(5.0, min(11.0, 90.0 / max(h, w)))
         for r in range(h):
             for c in range(w):
-                ax.text(c, r, fmt.format(values[r, c]), ha="center", va="center", fontsize=size)
+                ax.text(c, r, fmt.format(values[r, c]), ha="center", va="center", fontsize=size,
+                        color=text_color(cell_color(r, c)))
     # Cell borders as two line collections: far cheaper to draw than one tick per cell.
     ax.hlines(np.arange(-0.5, h, 1), -0.5, w - 0.5, color="#999999", linewidth=0.5)
     ax.vlines(np.arange(-0.5, w, 1), -0.5, h - 0.5, color="#999999", linewidth=0.5)
@@ -220,7 +261,7 @@ def show_pooling(x, kernel_size: int, stride: int, output, *, mode: str = "max",
         yours = np.atleast_2d(np.asarray(yours, dtype=float))
         sizes.append(max(yours.shape[1], 2))
     figure, axes = _panels(len(sizes), sizes)
-    draw_matrix(axes[0], x, fmt="{:.3g}", cmap="Greys")
+    draw_matrix(axes[0], x, fmt="{:.3g}")
     out_colors = np.ones(output.shape + (4,))
     from matplotlib.colors import to_rgba
     for index, (i, j) in enumerate(np.ndindex(oh, ow)):
@@ -239,7 +280,7 @@ def show_pooling(x, kernel_size: int, stride: int, output, *, mode: str = "max",
     draw_matrix(axes[1], output, fmt="{:.3g}", colors=out_colors)
     axes[1].set_title(f"{mode} pooled {output.shape}", fontsize=10)
     if yours is not None:
-        draw_matrix(axes[2], yours, fmt="{:.3g}", cmap="Greys")
+        draw_matrix(axes[2], yours, fmt="{:.3g}")
         axes[2].set_title(f"yours {yours.shape}", fontsize=10)
     figure.subplots_adjust(wspace=0.25)
     return figure

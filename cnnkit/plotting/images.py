@@ -30,12 +30,13 @@ def _figure(n_panels: int, width: float = 3.2, height: float = 3.2):
     return figure, list(axes[0])
 
 
-def show_image(ax, image, *, title: str | None = None, cmap: str = "gray", colorbar: bool = False):
+def show_image(ax, image, *, title: str | None = None, cmap: str = "gray", colorbar: bool = False,
+               limits: tuple[float, float] | None = None):
     """Draw a grayscale ``(H, W)`` or RGB ``(H, W, 3)`` image (values 0..255 or any range).
 
-    A grayscale image is stretched from its minimum to its maximum, so a feature
-    map with negative values is visible too; an RGB image on the 0..255 scale is
-    shown as it is (clipped).
+    A grayscale image is stretched from its minimum to its maximum unless
+    ``limits`` fixes the display range, so a feature map with negative values is
+    visible too; an RGB image on the 0..255 scale is shown as it is (clipped).
 
     Parameters
     ----------
@@ -46,12 +47,17 @@ def show_image(ax, image, *, title: str | None = None, cmap: str = "gray", color
         Colour map of a one-channel image.
     colorbar : bool
         Add a colour bar that reads values off the picture.
+    limits : (low, high), optional
+        Display range of a one-channel image: ``low`` is black, ``high`` white,
+        values outside are clipped (``(0, 255)`` shows every map on the photo's
+        own scale, so pictures can be compared by eye).
     """
     image = np.asarray(image, dtype=float)
     if image.ndim == 3 and image.shape[2] == 3:
         shown = ax.imshow(np.clip(image / 255.0, 0.0, 1.0))
     elif image.ndim == 2:
-        shown = ax.imshow(image, cmap=cmap)
+        low, high = limits if limits is not None else (None, None)
+        shown = ax.imshow(image, cmap=cmap, vmin=low, vmax=high)
     else:
         raise ValueError(f"show_image: image must be (H, W) or (H, W, 3), got shape {image.shape}")
     ax.set_xticks([])
@@ -89,13 +95,16 @@ def show_channels(rgb, *, title: str = "photo"):
     return figure
 
 
-def show_row(images, titles=None, *, cmap: str = "gray"):
+def show_row(images, titles=None, *, cmap: str = "gray", limits: tuple[float, float] | None = None):
     """Several images (photos or feature maps) in one row, each with its title.
 
     Parameters
     ----------
     images : sequence of ndarray, each (H, W) or (H, W, 3)
     titles : sequence of str, optional
+    limits : (low, high), optional
+        One display range for every one-channel image (see :func:`show_image`);
+        by default each is stretched from its own minimum to its maximum.
 
     Returns
     -------
@@ -107,7 +116,7 @@ def show_row(images, titles=None, *, cmap: str = "gray"):
         raise ValueError(f"show_row: got {len(images)} images but {len(titles)} titles")
     figure, axes = _figure(len(images), width=2.8, height=3.0)
     for ax, image, title in zip(axes, images, titles):
-        show_image(ax, image, title=title, cmap=cmap)
+        show_image(ax, image, title=title, cmap=cmap, limits=limits)
     figure.subplots_adjust(wspace=0.25)
     return figure
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from cnnkit.widgets._base import Explorer, call_student, compare_outcome, figure_to_png, ipywidgets
 
-__all__ = ["KERNELS", "KernelExplorer", "parse_kernel"]
+__all__ = ["CUSTOM", "KERNELS", "KernelExplorer", "parse_kernel"]
 
 #: The classic 3x3 kernels of chapter 01, by name.
 KERNELS = {
@@ -32,6 +32,7 @@ KERNELS = {
     "gaussian blur": (np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16).tolist(),
     "vertical edge (Sobel)": [[1, 0, -1], [2, 0, -2], [1, 0, -1]],
 }
+#: The dropdown entry that reads the kernel typed in the text box.
 CUSTOM = "custom (type below)"
 
 

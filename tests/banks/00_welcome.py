@@ -23,6 +23,8 @@ EXERCISES = {
             "wrong_axis": HEAD + '''    weights = np.array([0.299, 0.587, 0.114])
     return np.tensordot(weights, rgb.astype(float)[:3], axes=(0, 0))
 ''',
+            "divides_by_255": HEAD + '''    return rgb.astype(float) @ np.array([0.299, 0.587, 0.114]) / 255
+''',
         },
         "correct": {
             "matmul": HEAD + '''    return rgb.astype(float) @ np.array([0.299, 0.587, 0.114])

@@ -9,6 +9,17 @@ CORR2D_DOC = '''    """Valid 2-D cross-correlation of one channel: (H, W) * (kh,
 '''
 CONV2D_DOC = '''    """Valid conv layer: x (N, C, H, W), w (F, C, kh, kw), b (F,) -> (N, F, H-kh+1, W-kw+1)."""
 '''
+CONV2D_LOOPS = '''def conv2d(x, w, b):
+''' + CONV2D_DOC + '''    n_images, channels, height, width = x.shape
+    filters, _, kh, kw = w.shape
+    out = np.zeros((n_images, filters, height - kh + 1, width - kw + 1))
+    for n in range(n_images):
+        for f in range(filters):
+            for i in range(out.shape[2]):
+                for j in range(out.shape[3]):
+                    out[n, f, i, j] = b[f] + np.sum(x[n, :, i:i + kh, j:j + kw] * w[f])
+    return out
+'''
 
 EXERCISES = {
     "corr2d": {
@@ -53,6 +64,15 @@ EXERCISES = {
     for i in range(out.shape[0]):
         for j in range(out.shape[1]):
             out[i, j] = np.sum(padded[i:i + kh, j:j + kw] * k)
+    return out
+''',
+            # An integer image with a fractional kernel (a blur): an output of the input's int dtype truncates.
+            "allocates_like_input": '''def corr2d(x, k):
+''' + CORR2D_DOC + '''    kh, kw = k.shape
+    out = np.zeros_like(x[:x.shape[0] - kh + 1, :x.shape[1] - kw + 1])
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[i:i + kh, j:j + kw] * k)
     return out
 ''',
         },
@@ -112,6 +132,19 @@ EXERCISES = {
     """Valid 2-D convolution: the kernel rotated by 180 degrees."""
     kh, kw = k.shape
     return corr2d(np.pad(x.astype(float), ((kh - 1, kh - 1), (kw - 1, kw - 1))), k[::-1, ::-1])
+''',
+            "flips_columns_only": '''def convolve2d(x, k):
+    """Valid 2-D convolution: the kernel rotated by 180 degrees."""
+    return corr2d(x, k[:, ::-1])
+''',
+            "allocates_like_input": '''def convolve2d(x, k):
+    """Valid 2-D convolution: the kernel rotated by 180 degrees."""
+    kh, kw = k.shape
+    out = np.zeros_like(x[:x.shape[0] - kh + 1, :x.shape[1] - kw + 1])
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[i:i + kh, j:j + kw] * k[::-1, ::-1])
+    return out
 ''',
         },
         "correct": {
@@ -194,19 +227,12 @@ EXERCISES = {
                 out[n, f] += corr2d(x[n, c], w[f, c])
     return out + b
 ''',
+            # The right loops with one change: the output takes the (integer) dtype of x.
+            "allocates_like_input": CONV2D_LOOPS.replace(
+                "width - kw + 1))", "width - kw + 1), dtype=x.dtype)"),
         },
         "correct": {
-            "loops": '''def conv2d(x, w, b):
-''' + CONV2D_DOC + '''    n_images, channels, height, width = x.shape
-    filters, _, kh, kw = w.shape
-    out = np.zeros((n_images, filters, height - kh + 1, width - kw + 1))
-    for n in range(n_images):
-        for f in range(filters):
-            for i in range(out.shape[2]):
-                for j in range(out.shape[3]):
-                    out[n, f, i, j] = b[f] + np.sum(x[n, :, i:i + kh, j:j + kw] * w[f])
-    return out
-''',
+            "loops": CONV2D_LOOPS,
             "per_channel_corr2d": '''def conv2d(x, w, b):
 ''' + CONV2D_DOC + '''    n_images, channels, height, width = x.shape
     filters, _, kh, kw = w.shape

@@ -80,3 +80,55 @@ def test_image_helpers_make_the_promised_panels():
         images.show_row([rgb, rgb], ["only one"])
     with pytest.raises(ValueError, match="shape \\(H, W, 3\\)"):
         images.show_channels(rgb[:, :, 0])
+
+
+def _brightness(rgba):
+    return 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]
+
+
+@pytest.mark.parametrize("cmap", ["gray", "Greys"])
+def test_a_larger_number_is_a_brighter_cell_and_every_number_stays_readable(cmap):
+    """The letter T (255 around, 20 on the letter): is the background bright and the letter dark?"""
+    from cnnkit.plotting import backprop
+
+    letter = np.full((3, 3), 255.0)
+    letter[0] = letter[:, 1] = 20.0
+    figure, (left, right) = plt.subplots(1, 2)
+    grids.draw_matrix(left, letter, cmap=cmap)
+    backprop.draw_grid(right, letter, cmap=cmap)
+    for ax in (left, right):
+        image = ax.images[0]
+        bright, dark = (_brightness(image.cmap(image.norm(v))) for v in (255.0, 20.0))
+        assert bright > 0.95 and 0.2 < dark < 0.45, (bright, dark)
+        colors = {t.get_text(): t.get_color() for t in ax.texts}
+        assert colors["255"] == "black" and colors["20"] == "white"
+
+
+def test_text_colour_follows_the_cell_colour():
+    """White on dark cells, black on light ones, for any colour map (here a symmetric kernel)."""
+    figure, ax = plt.subplots()
+    grids.draw_matrix(ax, np.array([[-1.0, 0.0, 1.0]]), cmap="coolwarm", symmetric=True)
+    assert [t.get_color() for t in ax.texts] == ["white", "black", "white"]
+    assert grids.text_color((0.1, 0.1, 0.1)) == "white" and grids.text_color((0.9, 0.9, 0.8)) == "black"
+
+
+def test_a_fixed_display_range_clips_instead_of_stretching():
+    """With limits=(0, 255), is a sharpened map that overshoots clipped, on the same scale as the photo?"""
+    figure = images.show_row([np.array([[0.0, 255.0]]), np.array([[-40.0, 300.0]])], limits=(0, 255))
+    for ax in figure.axes:
+        assert ax.images[0].get_clim() == (0, 255)
+    figure = images.show_row([np.array([[-40.0, 300.0]])])
+    assert figure.axes[0].images[0].get_clim() == (-40.0, 300.0)
+
+
+def test_kernel_volume_counts_the_weights_and_checks_the_position():
+    """Does the volume picture state C_in*k*k weights and the output size, and refuse a window outside?"""
+    from cnnkit.plotting import volumes
+
+    figure = volumes.show_kernel_volume(in_channels=4, size=7, kernel_size=3, out_channels=5, position=(0, 4))
+    ax = figure.axes[0]
+    assert "its 36 weights" in ax.get_title()
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "input: 4 x 7 x 7" in texts and "5 output maps, 5 x 5" in texts and "one kernel: 4 x 3 x 3" in texts
+    with pytest.raises(ValueError, match="position inside the 4x4 output"):
+        volumes.show_kernel_volume(position=(4, 0))
