@@ -95,6 +95,12 @@ EXERCISES = {
         raise ValueError("no window fits")
     return o
 ''',
+            # the right number as a float (3.0): an array shape built from it fails later, in conv2d
+            "numpy_floor_returns_float": SIZE_HEAD + '''    span = dilation * (kernel_size - 1) + 1
+    if size + 2 * padding < span:
+        raise ValueError("no window fits")
+    return np.floor((size + 2 * padding - span) / stride) + 1
+''',
             # the formula alone: right wherever a window fits, but the docstring asks for a ValueError
             "returns_nonpositive_instead_of_raising": SIZE_HEAD + '''    return (size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
 ''',
