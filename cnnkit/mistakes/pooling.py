@@ -197,8 +197,8 @@ LP_POOL2D = {
     "the window is averaged instead of summed (the power mean, without the factor k * k)":
         _lp_mistake(lambda sums, p, k: np.power(sums / (k * k), 1.0 / p)),
     "the p-th root is missing (that is the sum of x**p)": _lp_mistake(lambda sums, p, k: sums),
-    "|x| is raised to the power p: PyTorch's lp_pool2d uses x**p, so p = 1 is the plain sum, negative "
-    "values included": _lp_of_abs,
+    "the absolute value |x| is raised to the power p (PyTorch's lp_pool2d uses x**p, so p = 1 is the plain "
+    "sum, negative values included)": _lp_of_abs,
     "the root is always a square root, whatever p": _lp_mistake(lambda sums, p, k: np.sqrt(sums)),
     "stride=None is taken as stride 1 instead of stride = kernel_size": _lp_mistake(_reference_lp, default_stride=1),
     "the output array has x's integer dtype, so every value is truncated towards 0":

@@ -1,12 +1,15 @@
-"""Run the entries of a chapter's bank (tests/banks/) as functions, for the tests of cnnkit.mistakes.
+"""Run a bank's wrong entry beside the known mistake that stands for it (tests of ``cnnkit.mistakes``).
 
-A known mistake is proven, not asserted: it must give what the bank's wrong entry gives
-(same shape and values, or both raise) on every case.
+The diagnosis names a mistake when the learner's output equals it; that is only
+true if the mistake function computes what the wrong code computes. These
+helpers exec a bank entry's source (with numpy as ``np`` and whatever the other
+exercises provide) and compare it with the mistake on a list of cases, outputs
+that are tuples (``dx, dw, db``) included.
 """
 
 from __future__ import annotations
 
-import copy
+import functools
 import importlib.util
 from pathlib import Path
 
@@ -15,64 +18,72 @@ import numpy as np
 BANKS = Path(__file__).resolve().parents[1] / "banks"
 
 
+@functools.lru_cache(maxsize=None)
 def load_bank(chapter: str) -> dict:
-    """``EXERCISES`` of ``tests/banks/<chapter>.py``."""
+    """The EXERCISES dict of ``tests/banks/<chapter>.py``."""
     spec = importlib.util.spec_from_file_location(f"bank_{chapter}", BANKS / f"{chapter}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.EXERCISES
 
 
-def entry(bank: dict, exercise: str, kind: str, name: str, **namespace):
-    """The function defined by one bank entry, run with numpy as ``np`` (plus ``namespace``)."""
-    scope = {"np": np, **namespace}
-    exec(bank[exercise][kind][name], scope)
+def bank_function(chapter: str, exercise: str, entry: str, namespace: dict | None = None):
+    """The function a wrong entry defines, run in a namespace with ``np`` (and ``namespace``)."""
+    scope = {"np": np, **(namespace or {})}
+    exec(load_bank(chapter)[exercise]["wrong"][entry], scope)
     return scope[exercise]
 
 
 def outcome(function, args, kwargs):
-    """``("value", result)`` or ``("raises", exception type name)`` on fresh copies of the arguments."""
+    """What ``function`` returns (a tuple stays a tuple of arrays), or the type of what it raised."""
     try:
-        return "value", function(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-    except Exception as error:  # the bank entry's own failure is part of what it does
-        return "raises", type(error).__name__
+        value = function(*args, **kwargs)
+    except Exception as error:
+        return type(error)
+    return tuple(np.asarray(v) for v in value) if isinstance(value, tuple) else np.asarray(value)
 
 
-def assert_same_outcome(mistake, bank_function, args, kwargs, label: str) -> None:
-    """The mistake returns what the bank entry returns (same shape, close values), or both raise."""
-    (kind, got), (want_kind, want) = outcome(mistake, args, kwargs), outcome(bank_function, args, kwargs)
-    assert kind == want_kind, f"{label}: the mistake {kind} ({got!r:.80}) but the bank entry {want_kind} ({want!r:.80})"
-    if kind == "value":
-        got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
-        assert got.shape == want.shape, f"{label}: shape {got.shape} vs the bank entry's {want.shape}"
-        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12, err_msg=label)
+def same(a, b) -> bool:
+    """Equal results: both raised, or same structure, shapes and values (to 1e-10)."""
+    if isinstance(a, type) or isinstance(b, type):
+        return isinstance(a, type) and isinstance(b, type)
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b)
+                and all(same(x, y) for x, y in zip(a, b)))
+    return a.shape == b.shape and np.allclose(a.astype(float), b.astype(float), rtol=1e-10, atol=1e-10)
 
 
-def check_mistakes(known: dict, bank: dict, exercise: str, stands_for: dict, cases, reference,
-                   **namespace) -> None:
-    """Prove every mistake of ``known`` against the bank entry it stands for, and that it is a mistake.
+def assert_reproduces(mistake, wrong, reference, cases):
+    """On every case the mistake equals the wrong entry; on at least one the entry differs from the reference.
 
-    Parameters
-    ----------
-    known : dict of str to callable
-        A ``cnnkit.mistakes`` dict.
-    stands_for : dict of str to str
-        Bank wrong entry -> description of its mistake; it must name every description of ``known``.
-    cases : list of (args, kwargs)
-    reference : callable
-        The right answer: every mistake must differ from it (or raise where it does not) on some case.
-    namespace
-        Names the bank entries call (the chapter's other exercises).
+    ``cases`` is a list of ``(args, kwargs)``; each function gets its own deep copy.
     """
-    assert sorted(stands_for.values()) == sorted(known), "every known mistake stands for one bank entry"
-    assert set(stands_for) <= set(bank[exercise]["wrong"]), "every mapped entry is a wrong entry of the bank"
-    for name, description in stands_for.items():
-        bank_function = entry(bank, exercise, "wrong", name, **namespace)
-        differs = False
-        for number, (args, kwargs) in enumerate(cases):
-            assert_same_outcome(known[description], bank_function, args, kwargs, f"{exercise}/{name} case {number}")
-            try:
-                assert_same_outcome(known[description], reference, args, kwargs, "")
-            except AssertionError:
-                differs = True
-        assert differs, f"{exercise}/{name}: the mistake gives the right answer on every case"
+    import copy
+
+    differs = False
+    for number, (args, kwargs) in enumerate(cases):
+        from_bank = outcome(wrong, *copy.deepcopy((args, kwargs)))
+        from_mistake = outcome(mistake, *copy.deepcopy((args, kwargs)))
+        assert same(from_mistake, from_bank), f"case {number} ({kwargs}): the mistake and the bank entry differ"
+        if not isinstance(from_bank, type):
+            differs |= not same(from_bank, outcome(reference, *copy.deepcopy((args, kwargs))))
+    assert differs, "the entry agrees with the reference on every case: the cases miss the mistake"
+
+
+def assert_one_mistake_per_entry(chapter: str, stands_for: dict, raise_only: dict) -> None:
+    """Every mistake names one wrong entry, and every wrong entry has a mistake or is listed as raising.
+
+    ``stands_for`` maps an exercise to ``(mistakes dict, [bank entry per mistake, in order])``;
+    ``raise_only`` maps an exercise to the entries that have no output to recognise.
+    """
+    for exercise, (mistakes, entries) in stands_for.items():
+        assert len(mistakes) == len(entries), exercise
+        listed = sorted(entries + raise_only.get(exercise, []))
+        assert listed == sorted(load_bank(chapter)[exercise]["wrong"]), exercise
+
+
+def assert_descriptions_complete_the_sentence(stands_for: dict) -> None:
+    """Each description reads after "your output equals what you get when": lower case, no full stop."""
+    for mistakes, _ in stands_for.values():
+        for description in mistakes:
+            assert description[0].islower() and not description.endswith("."), description

@@ -1,68 +1,50 @@
-"""cnnkit.mistakes.padding_stride: does every known mistake reproduce the bank entry it stands for?
+"""Does every known mistake of chapter 02 compute exactly what its bank entry computes?
 
-Each wrong entry of tests/banks/02_padding_stride.py is executed with numpy as np and compared
-with its mistake function on cases like the hidden tests' (strides that leave rows over, windows
-that do not fit, an integer image), so a diagnosis in a hidden test is proven against the bank.
+Each mistake of ``cnnkit.mistakes.padding_stride`` is compared with the wrong entry of
+``tests/banks/02_padding_stride.py`` it stands for, on cases like the hidden tests'
+(strides that leave rows over, windows that do not fit, an integer image), so a
+diagnosis in a hidden test is proven against the bank, not asserted.
 """
+
+from __future__ import annotations
 
 import numpy as np
 import pytest
-from bank_entries import check_mistakes, entry, load_bank
 
 import cnnkit
 import cnnkit.checking as check
+from bank_entries import (assert_descriptions_complete_the_sentence, assert_one_mistake_per_entry,
+                           assert_reproduces, bank_function, load_bank)
 from cnnkit.mistakes import padding_stride as known
 
-BANK = load_bank("02_padding_stride")
-PAD_ENTRY = entry(BANK, "pad", "correct", "np_pad")
-SIZE_ENTRY = entry(BANK, "conv_output_size", "correct", "floor_division_and_check")
-
+CHAPTER = "02_padding_stride"
+#: For each exercise: the known-mistake dict and, in its order, the bank entries they stand for.
 STANDS_FOR = {
-    "pad": (known.PAD, {
-        "pads_one_side": "the zeros go only after the data (2p at the bottom and on the right, none on top or "
-                         "on the left)",
-        "pads_every_axis": "every axis is padded, the batch and channel axes too",
-        "rows_and_columns_swapped": "ph and pw are swapped (ph pads the columns, pw the rows)",
-        "repeats_border_values": "the border values are repeated (mode='edge') instead of adding zeros",
-    }),
-    "conv_output_size": (known.CONV_OUTPUT_SIZE, {
-        "truncates_with_int": "the division uses int() truncation instead of floor (int(-0.5) is 0, the floor "
-                              "of -0.5 is -1)",
-        "returns_nonpositive_instead_of_raising": "no ValueError is raised when no window fits (the formula's "
-                                                  "o <= 0 is returned)",
-        "ignores_stride": "the stride is ignored",
-        "off_by_one": "the + 1 is missing (that counts the steps between windows, not the windows)",
-        "rounds_up": "the division rounds up instead of down",
-        "ignores_dilation": "the dilation is ignored (the window spans k cells instead of d(k-1)+1)",
-        "padding_on_one_side": "the padding is added on one side only (i + p instead of i + 2p)",
-    }),
-    "same_padding": (known.SAME_PADDING, {
-        "never_raises": "no ValueError is raised when d(k - 1) is odd (the half is rounded down)",
-        "ignores_dilation": "the dilation is ignored: p = (k - 1) / 2",
-        "full_padding": "p is the full padding d(k - 1) instead of half of it",
-        "half_kernel_times_dilation": "p is computed as d * (k // 2), half the kernel instead of half the span "
-                                      "d(k - 1)",
-    }),
-    "conv2d": (known.CONV2D, {
-        "ignores_stride_when_sliding": "the windows move 1 cell at a time instead of `stride` cells (window "
-                                       "(i, j) starts at (i, j))",
-        "ignores_dilation": "the dilation is ignored inside the window (its taps are next to each other)",
-        "stride_and_dilation_swapped": "stride and dilation are swapped (windows move d cells, taps are s "
-                                       "cells apart)",
-        "off_by_one_output": "the output size lacks the + 1 (one window too few on each axis)",
-        "pads_one_side": "all the padding goes on top and on the left (2p there, none at the bottom or on the "
-                         "right)",
-        "forgets_bias": "the bias is left out",
-        "output_in_input_dtype": "the output array has x's integer dtype, so every value is truncated towards 0",
-    }),
-    "receptive_field": (known.RECEPTIVE_FIELD, {
-        "ignores_strides": "the strides are ignored (every layer adds d(k - 1))",
-        "jump_updated_too_early": "a layer's own stride already multiplies its d(k - 1) (the jump is updated "
-                                  "too early)",
-        "ignores_dilation": "the dilation is ignored",
-        "adds_kernel_sizes": "the kernel sizes are added up",
-    }),
+    "pad": (known.PAD, ["pads_one_side", "pads_every_axis", "rows_and_columns_swapped", "repeats_border_values"]),
+    "conv_output_size": (known.CONV_OUTPUT_SIZE, [
+        "truncates_with_int", "returns_nonpositive_instead_of_raising", "ignores_stride", "off_by_one",
+        "rounds_up", "ignores_dilation", "padding_on_one_side"]),
+    "same_padding": (known.SAME_PADDING, ["never_raises", "ignores_dilation", "full_padding",
+                                          "half_kernel_times_dilation"]),
+    "conv2d": (known.CONV2D, [
+        "ignores_stride_when_sliding", "ignores_dilation", "stride_and_dilation_swapped", "off_by_one_output",
+        "pads_one_side", "forgets_bias", "output_in_input_dtype"]),
+    "receptive_field": (known.RECEPTIVE_FIELD, ["ignores_strides", "jump_updated_too_early", "ignores_dilation",
+                                                "adds_kernel_sizes"]),
 }
+#: Wrong entries with no mistake of their own: a right value of the wrong type (told by a type check
+#: in the test), or the same output as a listed entry (proven below).
+RAISE_ONLY = {"conv_output_size": ["numpy_floor_returns_float", "truncates_then_checks_the_result"],
+              "same_padding": ["true_division"]}
+#: The exercises the bank's conv2d entries call.
+HELPERS = {"pad": "np_pad", "conv_output_size": "floor_division_and_check"}
+
+
+def _helpers():
+    namespace = {"np": np}
+    for name, entry in HELPERS.items():
+        exec(load_bank(CHAPTER)[name]["correct"][entry], namespace)
+    return {name: namespace[name] for name in HELPERS}
 
 
 def _pad_reference(x, padding):
@@ -70,7 +52,28 @@ def _pad_reference(x, padding):
     return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
 
 
-def _cases(exercise, rng):
+def _same_padding_reference(kernel_size, dilation=1):
+    half, odd = divmod(dilation * (kernel_size - 1), 2)
+    if odd:
+        raise ValueError("no symmetric padding keeps the size")
+    return half
+
+
+def _receptive_field_reference(layers):
+    field = 1
+    for layer in reversed(layers):
+        k, s, d = (tuple(layer) + (1,))[:3]
+        field = (field - 1) * s + d * (k - 1) + 1
+    return field
+
+
+REFERENCES = {"pad": _pad_reference, "conv_output_size": cnnkit.conv_output_size,
+              "same_padding": _same_padding_reference, "conv2d": cnnkit.conv2d,
+              "receptive_field": _receptive_field_reference}
+
+
+def _cases(exercise):
+    rng = np.random.default_rng(2)
     if exercise == "pad":
         return [((rng.normal(size=(2, 3, 4, 5)), 2), {}), ((rng.normal(size=(1, 2, 3, 3)), (2, 1)), {}),
                 ((rng.normal(size=(3, 1, 2, 4)), (1, 3)), {})]
@@ -83,8 +86,7 @@ def _cases(exercise, rng):
     if exercise == "conv2d":
         def case(x_shape, w_shape, bias=True, integer=False, **kwargs):
             x = rng.integers(0, 10, size=x_shape) if integer else rng.normal(size=x_shape)
-            w = rng.normal(size=w_shape)
-            return (x, w, rng.normal(size=w_shape[0]) if bias else None), kwargs
+            return (x, rng.normal(size=w_shape), rng.normal(size=w_shape[0]) if bias else None), kwargs
         return [case((2, 3, 9, 8), (4, 3, 3, 2), stride=2), case((1, 2, 7, 7), (3, 2, 3, 3), padding=2),
                 case((2, 1, 10, 9), (2, 1, 3, 3), dilation=2),
                 case((1, 3, 11, 10), (2, 3, 2, 3), stride=3, padding=1, dilation=2),
@@ -93,28 +95,27 @@ def _cases(exercise, rng):
             (([],), {})]
 
 
-def _same_padding_reference(kernel_size, dilation=1):
-    half, odd = divmod(dilation * (kernel_size - 1), 2)
-    if odd:
-        raise ValueError("no symmetric padding keeps the size")
-    return half
-
-
-REFERENCES = {"pad": _pad_reference, "conv_output_size": cnnkit.conv_output_size,
-              "same_padding": _same_padding_reference, "conv2d": cnnkit.conv2d,
-              "receptive_field": lambda layers: entry(BANK, "receptive_field", "correct", "top_down")(layers)}
+def test_every_wrong_entry_has_its_mistake_and_every_description_reads_well():
+    assert_one_mistake_per_entry(CHAPTER, STANDS_FOR, RAISE_ONLY)
+    assert_descriptions_complete_the_sentence(STANDS_FOR)
 
 
 @pytest.mark.parametrize("exercise", sorted(STANDS_FOR))
-def test_every_mistake_reproduces_its_bank_entry(exercise, rng):
-    """Does each known mistake give what its bank entry gives, and differ from the right answer?"""
-    known_mistakes, stands_for = STANDS_FOR[exercise]
-    check_mistakes(known_mistakes, BANK, exercise, stands_for, _cases(exercise, rng), REFERENCES[exercise],
-                   pad=PAD_ENTRY, conv_output_size=SIZE_ENTRY)
+def test_every_mistake_reproduces_its_bank_entry(exercise):
+    """Does each known mistake give what its bank entry gives, where that entry differs from the right answer?"""
+    mistakes, entries = STANDS_FOR[exercise]
+    for mistake, entry in zip(mistakes.values(), entries):
+        wrong = bank_function(CHAPTER, exercise, entry, _helpers())
+        assert_reproduces(mistake, wrong, REFERENCES[exercise], _cases(exercise))
 
 
 def test_truncation_is_told_apart_from_a_missing_error():
-    """Does the diagnosis of conv_output_size(4, 5, stride=2) = 1 name int() truncation?"""
-    outputs = {d: f(4, 5, stride=2) for d, f in known.CONV_OUTPUT_SIZE.items()}
-    assert check.diagnose(1, outputs).startswith("the division uses int() truncation")
+    """conv_output_size(4, 5, stride=2): 1 is int() truncation (also when the result is checked), 0 no ValueError."""
+    truncation = "the division uses int() truncation instead of floor (int(-0.5) is 0, the floor of -0.5 is -1)"
+    returns_a_value = [case for case in _cases("conv_output_size") if case[0] != (1, 7)]   # -5 is refused there
+    assert_reproduces(known.CONV_OUTPUT_SIZE[truncation],
+                      bank_function(CHAPTER, "conv_output_size", "truncates_then_checks_the_result"),
+                      cnnkit.conv_output_size, returns_a_value)
+    outputs = check.mistake_outputs(known.CONV_OUTPUT_SIZE, 4, 5, stride=2)
+    assert check.diagnose(1, outputs) == truncation
     assert check.diagnose(0, outputs).startswith("no ValueError is raised")
