@@ -185,6 +185,81 @@ def diagnose(actual, candidates, *, rtol: float = 1e-4, atol: float | None = Non
     return None
 
 
+def mistake_outputs(mistakes, *args, **kwargs) -> dict:
+    """What every known mistake returns for one call, ready for :func:`diagnose` or ``assert_close``.
+
+    Parameters
+    ----------
+    mistakes : dict of str to callable
+        ``{description: function}`` (a ``cnnkit.mistakes`` dict).
+    *args, **kwargs
+        The arguments of the call; each mistake gets fresh copies.
+
+    Returns
+    -------
+    dict of str to object
+        ``{description: output}``; a mistake that raises is left out.
+
+    Examples
+    --------
+    >>> mistake_outputs({"the bias is ignored": lambda x, b: x, "b is doubled": lambda x, b: x + 2 * b}, 1.0, 2.0)
+    {'the bias is ignored': 1.0, 'b is doubled': 5.0}
+    """
+    return _run_mistakes(mistakes, args, kwargs)
+
+
+def check_raises(student, cases, *, name: str, error: type = ValueError, forbidden=(), mistakes=None) -> None:
+    """Require ``student`` to raise ``error`` on every case: arguments it must refuse.
+
+    Parameters
+    ----------
+    student : callable
+    cases : iterable
+        As in :func:`check_function`; a case's ``why`` says what is wrong with its
+        arguments ("a 5-cell window does not fit in 4 cells") and is quoted when
+        the student returns instead of raising.
+    name : str
+        The function's name, used in messages.
+    error : type
+        The exception class expected (a subclass is accepted).
+    forbidden : iterable of callables or cnnkit names
+        As in :func:`check_function`.
+    mistakes : dict of str to callable, optional
+        Known mistakes; when the student returns a value, the first mistake that
+        returns the same value is named.
+
+    Examples
+    --------
+    >>> def half(n):
+    ...     return n // 2
+    >>> check_raises(half, [{"args": (3,), "why": "3 is odd"}], name="half")
+    Traceback (most recent call last):
+    ...
+    AssertionError: half(3) returned 1, but 3 is odd: raise a ValueError
+    """
+    for case in cases:
+        args, kwargs, why = _split_case(case)
+        call = f"{name}({_describe_case(args, kwargs)})"
+        try:
+            with forbid(*forbidden):
+                given = student(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        except error:
+            continue
+        except NotImplementedError:
+            raise AssertionError(f"{name} is not implemented yet") from None
+        except ForbiddenCall:
+            raise
+        except Exception as other:
+            raise AssertionError(f"{call} raised {type(other).__name__}: {other}; expected a "
+                                 f"{error.__name__}" + (f" ({why})" if why else "")) from None
+        message = f"{call} returned {given!r}, but " + (f"{why}: " if why else "it should not: ")
+        message += f"raise a {error.__name__}"
+        found = diagnose(given, mistake_outputs(mistakes, *args, **kwargs)) if mistakes else None
+        if found is not None:
+            message += f". Your output equals what you get when {found}."
+        raise AssertionError(message)
+
+
 def _shape_problem(actual, expected_shape) -> str | None:
     """What :func:`assert_shape` would say about ``actual`` (as "it ..."), or None."""
     try:
@@ -479,81 +554,6 @@ def assert_answer(value, expected=None, *, name: str, like, choices=None, why: s
         given = allowed[str(given).lower()]
     if expected is not None and not _answers_agree(given, _normalised_answer(expected, like), rtol, atol):
         raise AssertionError(f"{name} = {value!r} is not right" + (f": {why}" if why else ""))
-
-
-def mistake_outputs(mistakes, *args, **kwargs) -> dict:
-    """What every known mistake returns for one call, ready for :func:`diagnose` or ``assert_close``.
-
-    Parameters
-    ----------
-    mistakes : dict of str to callable
-        ``{description: function}`` (a ``cnnkit.mistakes`` dict).
-    *args, **kwargs
-        The arguments of the call; each mistake gets fresh copies.
-
-    Returns
-    -------
-    dict of str to object
-        ``{description: output}``; a mistake that raises is left out.
-
-    Examples
-    --------
-    >>> mistake_outputs({"the bias is ignored": lambda x, b: x, "b is doubled": lambda x, b: x + 2 * b}, 1.0, 2.0)
-    {'the bias is ignored': 1.0, 'b is doubled': 5.0}
-    """
-    return _run_mistakes(mistakes, args, kwargs)
-
-
-def check_raises(student, cases, *, name: str, error: type = ValueError, forbidden=(), mistakes=None) -> None:
-    """Require ``student`` to raise ``error`` on every case: arguments it must refuse.
-
-    Parameters
-    ----------
-    student : callable
-    cases : iterable
-        As in :func:`check_function`; a case's ``why`` says what is wrong with its
-        arguments ("a 5-cell window does not fit in 4 cells") and is quoted when
-        the student returns instead of raising.
-    name : str
-        The function's name, used in messages.
-    error : type
-        The exception class expected (a subclass is accepted).
-    forbidden : iterable of callables or cnnkit names
-        As in :func:`check_function`.
-    mistakes : dict of str to callable, optional
-        Known mistakes; when the student returns a value, the first mistake that
-        returns the same value is named.
-
-    Examples
-    --------
-    >>> def half(n):
-    ...     return n // 2
-    >>> check_raises(half, [{"args": (3,), "why": "3 is odd"}], name="half")
-    Traceback (most recent call last):
-    ...
-    AssertionError: half(3) returned 1, but 3 is odd: raise a ValueError
-    """
-    for case in cases:
-        args, kwargs, why = _split_case(case)
-        call = f"{name}({_describe_case(args, kwargs)})"
-        try:
-            with forbid(*forbidden):
-                given = student(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-        except error:
-            continue
-        except NotImplementedError:
-            raise AssertionError(f"{name} is not implemented yet") from None
-        except ForbiddenCall:
-            raise
-        except Exception as other:
-            raise AssertionError(f"{call} raised {type(other).__name__}: {other}; expected a "
-                                 f"{error.__name__}" + (f" ({why})" if why else "")) from None
-        message = f"{call} returned {given!r}, but " + (f"{why}: " if why else "it should not: ")
-        message += f"raise a {error.__name__}"
-        found = diagnose(given, mistake_outputs(mistakes, *args, **kwargs)) if mistakes else None
-        if found is not None:
-            message += f". Your output equals what you get when {found}."
-        raise AssertionError(message)
 
 
 def _trap(*args, **kwargs):
