@@ -40,7 +40,6 @@ __all__ = [
     "check_raises",
     "describe_mismatch",
     "diagnose",
-    "mistake_outputs",
     "forbid",
     "mistake_outputs",
 ]
@@ -191,29 +190,6 @@ def diagnose(actual, candidates, *, rtol: float = 1e-4, atol: float | None = Non
         if _equals(actual, value, rtol, atol):
             return description
     return None
-
-
-def mistake_outputs(mistakes, *args, **kwargs) -> dict:
-    """What every known mistake returns for one call, ready for :func:`diagnose` or ``assert_close``.
-
-    Parameters
-    ----------
-    mistakes : dict of str to callable
-        ``{description: function}`` (a ``cnnkit.mistakes`` dict).
-    *args, **kwargs
-        The arguments of the call; each mistake gets fresh copies.
-
-    Returns
-    -------
-    dict of str to object
-        ``{description: output}``; a mistake that raises is left out.
-
-    Examples
-    --------
-    >>> mistake_outputs({"the bias is ignored": lambda x, b: x, "b is doubled": lambda x, b: x + 2 * b}, 1.0, 2.0)
-    {'the bias is ignored': 1.0, 'b is doubled': 5.0}
-    """
-    return _run_mistakes(mistakes, args, kwargs)
 
 
 def check_raises(student, cases, *, name: str, error: type = ValueError, forbidden=(), mistakes=None) -> None:
