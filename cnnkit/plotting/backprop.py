@@ -36,7 +36,9 @@ def draw_grid(ax, values, *, title: str | None = None, highlight=None, cmap: str
     highlight : array_like of bool, shape (H, W), optional
         Cells framed in ``frame_color``.
     cmap : str
-        Colour map; with ``center_zero`` the colour scale is symmetric about 0.
+        Colour map; with ``center_zero`` the colour scale is symmetric about 0. Any map works
+        ("gray" draws large values bright): each number is written in black or white, whichever
+        reads better on its cell.
     annotate : bool
         Write each value in its cell (skip for large arrays).
 
@@ -58,7 +60,7 @@ def draw_grid(ax, values, *, title: str | None = None, highlight=None, cmap: str
     ax.vlines(np.arange(-0.5, width), -0.5, height - 0.5, color="0.6", linewidth=0.6)
     if annotate:
         for (i, j), value in np.ndenumerate(values):
-            dark = np.isfinite(value) and abs(value) > 0.6 * vmax
+            dark = np.isfinite(value) and _luminance(image.to_rgba(value)) < 0.5
             ax.text(j, i, _format(value), ha="center", va="center", fontsize=8,
                     color="white" if dark else "black")
     if highlight is not None:
@@ -70,6 +72,12 @@ def draw_grid(ax, values, *, title: str | None = None, highlight=None, cmap: str
     if title:
         ax.set_title(title, fontsize=9)
     return image
+
+
+def _luminance(rgba) -> float:
+    """Perceived brightness of an RGBA colour, 0 (black) to 1 (white): picks a readable text colour."""
+    red, green, blue = rgba[:3]
+    return 0.299 * red + 0.587 * green + 0.114 * blue
 
 
 def _rectangle(i: int, j: int, color: str):
