@@ -36,8 +36,8 @@ def numerical_gradient(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray,
               \\frac{L(x + h e_i) - L(x - h e_i)}{2h}, \\qquad L(x) = \\sum f(x) \\odot dout
 
     The error is O(h^2) plus rounding of order eps * |L| / h (about 1e-9 for a
-    small conv layer in float64 with ``h = 1e-5``). Relative to an entry that is
-    a lot for an entry near zero, so :func:`rel_error` of a correct backward is
+    small conv layer in float64 with ``h = 1e-5``). That is large relative to a
+    gradient entry close to zero, so :func:`rel_error` of a correct backward is
     usually about 1e-8 but can reach 1e-6 or 1e-5 on an unlucky draw. It costs
     ``2 * x.size`` calls of ``f``.
     """
