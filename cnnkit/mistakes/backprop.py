@@ -172,10 +172,15 @@ def _last_maximum(window):
     return mask
 
 
-def _max_variant(**options):
+def _pooling_mistake(routine, **options):
+    """A mistake with the pooling backward's arguments: ``routine`` run with fixed ``options``."""
     def mistake(dout, x, kernel_size, stride=None, padding=0):
-        return _max_pool_routed(dout, x, kernel_size, stride, padding, **options)
+        return routine(dout, x, kernel_size, stride, padding, **options)
     return mistake
+
+
+def _max_variant(**options):
+    return _pooling_mistake(_max_pool_routed, **options)
 
 
 #: max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0) -> dx.
@@ -223,9 +228,7 @@ def _avg_pool_spread(dout, x, kernel_size, stride=None, padding=0, *, divisor=No
 
 
 def _avg_variant(**options):
-    def mistake(dout, x, kernel_size, stride=None, padding=0):
-        return _avg_pool_spread(dout, x, kernel_size, stride, padding, **options)
-    return mistake
+    return _pooling_mistake(_avg_pool_spread, **options)
 
 
 #: avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0) -> dx.

@@ -89,6 +89,37 @@ def _positions_variant(dw_rows=":kh", dw_cols=":kw", dx_rows=":hh", dx_cols=":ww
             .replace("DX_ROWS", dx_rows).replace("DX_COLS", dx_cols))
 
 
+_CONV_LOOPS = '''
+def conv2d_backward(dout, x, w, stride=1, padding=0):
+    N, C, H, W = x.shape
+    F, _, KH, KW = w.shape
+    _, _, HO, WO = dout.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    dxp = DX_ZEROS
+    dw = DW_ZEROS
+    db = np.zeros(F)
+    for n in range(N):
+        for f in range(F):
+            for i in range(HO):
+                for j in range(WO):
+                    g = dout[n, f, i, j]
+                    db[f] += g
+                    for c in range(C):
+                        for m in range(KH):
+                            for l in range(KW):
+                                dw[f, c, m, l] += g * xp[n, c, i * stride + m, j * stride + l]
+                                dxp[n, c, i * stride + m, j * stride + l] += g * w[f, c, m, l]
+    return dxp[:, :, padding:padding + H, padding:padding + W], dw, db
+'''
+
+
+def _conv_loops(like_inputs=False):
+    """Seven loops; with ``like_inputs`` dx and dw come from np.zeros_like, so dx keeps an integer x's dtype."""
+    if like_inputs:
+        return _CONV_LOOPS.replace("DX_ZEROS", "np.zeros_like(xp)").replace("DW_ZEROS", "np.zeros_like(w)")
+    return _CONV_LOOPS.replace("DX_ZEROS", "np.zeros(xp.shape)").replace("DW_ZEROS", "np.zeros(w.shape)")
+
+
 CONV2D_BACKWARD = {
     "wrong": {
         "ignores_stride": _conv_variant(step="1"),
@@ -100,52 +131,10 @@ CONV2D_BACKWARD = {
         "dw_averaged_over_batch": _conv_variant(result="dx, dw / x.shape[0], db"),
         "dw_keeps_the_last_k_positions": _positions_variant(dw_rows="-kh:", dw_cols="-kw:"),
         "rows_left_over_put_first": _positions_variant(dx_rows="-hh:", dx_cols="-ww:"),
-        "dx_allocated_like_integer_x": '''
-def conv2d_backward(dout, x, w, stride=1, padding=0):
-    N, C, H, W = x.shape
-    F, _, KH, KW = w.shape
-    _, _, HO, WO = dout.shape
-    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-    dxp = np.zeros_like(xp)                     # takes the dtype of x: integers truncate the gradient
-    dw = np.zeros_like(w)
-    db = np.zeros(F)
-    for n in range(N):
-        for f in range(F):
-            for i in range(HO):
-                for j in range(WO):
-                    g = dout[n, f, i, j]
-                    db[f] += g
-                    for c in range(C):
-                        for m in range(KH):
-                            for l in range(KW):
-                                dw[f, c, m, l] += g * xp[n, c, i * stride + m, j * stride + l]
-                                dxp[n, c, i * stride + m, j * stride + l] += g * w[f, c, m, l]
-    return dxp[:, :, padding:padding + H, padding:padding + W], dw, db
-''',
+        "dx_allocated_like_integer_x": _conv_loops(like_inputs=True),
     },
     "correct": {
-        "loops": '''
-def conv2d_backward(dout, x, w, stride=1, padding=0):
-    N, C, H, W = x.shape
-    F, _, KH, KW = w.shape
-    _, _, HO, WO = dout.shape
-    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-    dxp = np.zeros(xp.shape)
-    dw = np.zeros(w.shape)
-    db = np.zeros(F)
-    for n in range(N):
-        for f in range(F):
-            for i in range(HO):
-                for j in range(WO):
-                    g = dout[n, f, i, j]
-                    db[f] += g
-                    for c in range(C):
-                        for m in range(KH):
-                            for l in range(KW):
-                                dw[f, c, m, l] += g * xp[n, c, i * stride + m, j * stride + l]
-                                dxp[n, c, i * stride + m, j * stride + l] += g * w[f, c, m, l]
-    return dxp[:, :, padding:padding + H, padding:padding + W], dw, db
-''',
+        "loops": _conv_loops(),
         "vectorised_dilate_full_convolution": _CONV_DILATE_FULL.replace("KERNEL", "w[:, :, ::-1, ::-1]"),
         "dilate_with_explicit_crops": _positions_variant(),
         "cnnkit_conv2d_of_the_dilated_gradient": '''
@@ -278,6 +267,22 @@ def _avg_variant(accumulate="+=", divisor="(k * k)", result=_CROPPED):
     return _AVG_POOL.replace("ACCUMULATE", accumulate).replace("DIVISOR", divisor).replace("RESULT", result)
 
 
+_AVG_LOOPS = '''
+def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
+    s = kernel_size if stride is None else stride
+    k = kernel_size
+    N, C, H, W = x.shape
+    dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=DX_DTYPE)
+    for n in range(N):
+        for c in range(C):
+            for i in range(dout.shape[2]):
+                for j in range(dout.shape[3]):
+                    for a in range(k):
+                        for b in range(k):
+                            dxp[n, c, i * s + a, j * s + b] += dout[n, c, i, j] / (k * k)
+    return dxp[:, :, padding:padding + H, padding:padding + W]
+'''
+
 AVG_POOL2D_BACKWARD = {
     "wrong": {
         "not_divided": _avg_variant(divisor="1"),
@@ -285,38 +290,10 @@ AVG_POOL2D_BACKWARD = {
         "divides_by_cells_inside_input": _avg_variant(divisor=_VALID_COUNT),
         "padding_not_cropped": _avg_variant(result="dxp"),
         "divides_by_kernel_side": _avg_variant(divisor="k"),
-        "dx_allocated_like_integer_x": '''
-def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
-    s = kernel_size if stride is None else stride
-    k = kernel_size
-    N, C, H, W = x.shape
-    dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=x.dtype)   # integers truncate dout / k**2
-    for n in range(N):
-        for c in range(C):
-            for i in range(dout.shape[2]):
-                for j in range(dout.shape[3]):
-                    for a in range(k):
-                        for b in range(k):
-                            dxp[n, c, i * s + a, j * s + b] += dout[n, c, i, j] / (k * k)
-    return dxp[:, :, padding:padding + H, padding:padding + W]
-''',
+        "dx_allocated_like_integer_x": _AVG_LOOPS.replace("DX_DTYPE", "x.dtype"),   # integers truncate dout / k**2
     },
     "correct": {
-        "loops": '''
-def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
-    s = kernel_size if stride is None else stride
-    k = kernel_size
-    N, C, H, W = x.shape
-    dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding))
-    for n in range(N):
-        for c in range(C):
-            for i in range(dout.shape[2]):
-                for j in range(dout.shape[3]):
-                    for a in range(k):
-                        for b in range(k):
-                            dxp[n, c, i * s + a, j * s + b] += dout[n, c, i, j] / (k * k)
-    return dxp[:, :, padding:padding + H, padding:padding + W]
-''',
+        "loops": _AVG_LOOPS.replace("DX_DTYPE", "float"),
         "vectorised_offsets": '''
 def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
     s = kernel_size if stride is None else stride

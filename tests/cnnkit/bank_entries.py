@@ -70,6 +70,14 @@ def assert_reproduces(mistake, wrong, reference, cases):
     assert differs, "the entry agrees with the reference on every case: the cases miss the mistake"
 
 
+def one_case_per_mistake(stands_for: dict) -> list:
+    """pytest parameters ``(exercise, index)``, one per mistake, with the bank entry's name as id."""
+    import pytest
+
+    return [pytest.param(exercise, index, id=f"{exercise}-{entry}")
+            for exercise, (_, entries) in stands_for.items() for index, entry in enumerate(entries)]
+
+
 def assert_one_mistake_per_entry(chapter: str, stands_for: dict, raise_only: dict) -> None:
     """Every mistake names one wrong entry, and every wrong entry has a mistake or is listed as raising.
 

@@ -12,7 +12,7 @@ import pytest
 
 import cnnkit
 from bank_entries import (assert_descriptions_complete_the_sentence, assert_one_mistake_per_entry,
-                           assert_reproduces, bank_function, outcome)
+                           assert_reproduces, bank_function, one_case_per_mistake, outcome)
 from cnnkit.mistakes import conv1x1 as known
 
 CHAPTER = "05_conv1x1"
@@ -80,9 +80,7 @@ def test_every_mistake_stands_for_a_bank_entry_and_every_bank_entry_has_one():
     assert_one_mistake_per_entry(CHAPTER, STANDS_FOR, RAISE_ONLY)
 
 
-@pytest.mark.parametrize("exercise, index", [(e, i) for e, (_, entries) in STANDS_FOR.items()
-                                             for i in range(len(entries))],
-                         ids=[f"{e}-{n}" for e, (_, entries) in STANDS_FOR.items() for n in entries])
+@pytest.mark.parametrize("exercise, index", one_case_per_mistake(STANDS_FOR))
 def test_the_mistake_reproduces_its_bank_entry(exercise, index):
     """Same output (or both raise) on every case, and a different output from the reference on one."""
     mistakes, entries = STANDS_FOR[exercise]
