@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.guard import resolve
 from autograder.notebooks import is_exercise_cell, nbgrader_metadata, read_notebook, strip_solution_markers
 
 ALLOW_LINE = re.compile(r"^\s*\*\*You may call:\*\*\s*(?P<body>.+?)\s*$")
@@ -44,11 +45,6 @@ class Exercise:
     grade_id: str
     names: tuple
     allowed: tuple
-
-
-def is_answer_cell(cell) -> bool:
-    """An exercise or check-yourself (``q_*``) cell: where the student writes code."""
-    return is_exercise_cell(cell)
 
 
 def is_exercise(cell) -> bool:
@@ -81,33 +77,6 @@ def parse_allowed(body: str, where: str) -> tuple:
         if resolve(name) is None:
             raise ValueError(f"{where}: `{name}` is not a public cnnkit name")
     return names
-
-
-def resolve(name: str):
-    """The object a public dotted cnnkit name stands for, or None.
-
-    A name is public when every step is listed in its module's ``__all__``
-    (``cnnkit.conv2d``, ``cnnkit.nn.Sequential``) or is a cnnkit subpackage
-    (``cnnkit.nn``, ``cnnkit.nn.init``, ``cnnkit.images``).
-    """
-    import importlib
-
-    parts = name.split(".")
-    if parts[0] != "cnnkit":
-        return None
-    value = importlib.import_module("cnnkit")
-    for index, part in enumerate(parts[1:], start=1):
-        module_name = ".".join(parts[: index + 1])
-        if part in getattr(value, "__all__", ()):
-            value = getattr(value, part)
-            continue
-        try:
-            value = importlib.import_module(module_name)
-        except ImportError:
-            return None
-        if part.startswith("_"):
-            return None
-    return value
 
 
 def defined_names(source: str) -> tuple:

@@ -1,0 +1,347 @@
+"""The allow-list guard: while an exercise runs, cnnkit computes only what the exercise may call.
+
+At grading time the check cell before every test cell calls :func:`guard_exercises`:
+each name an exercise defines (its function, or the methods of its class) is
+replaced by a wrapper. While a wrapped function runs, a profile hook
+(``sys.setprofile``) sees every Python call; a call into cnnkit's compute code
+that the exercise's ``**You may call:**`` line does not allow raises
+:class:`cnnkit.checking.ForbiddenCall`.
+
+The hook compares **code objects**, not function objects, so aliases, bound
+methods and clones built with ``types.FunctionType(cnnkit.corr2d.__code__, ...)``
+are all caught. Who called decides, walking up the stack from the forbidden
+frame to the wrapper:
+
+- cnnkit's own compute code (an allowed op calling its helpers): allowed;
+- a callable the test handed to the student's function (``numerical_gradient(lambda v:
+  cnnkit.conv2d(v, w), ...)``): allowed;
+- test cells, locked instructor cells and libraries (numpy, the standard library):
+  looked through;
+- the student's cells, code built by ``exec``, or reaching the wrapper: forbidden.
+
+A student who catches ``ForbiddenCall`` or removes the hook still fails: the
+wrapper raises when the function returns. Infrastructure that is not a
+computation (``cnnkit.nn.Parameter``, the ``cnnkit.nn.Layer`` base class,
+``cnnkit.nn.init``) is always allowed. Only calls made while an exercise's
+function runs count: tests and explorers call cnnkit as the reference outside it.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+import pkgutil
+import sys
+import types
+import weakref
+
+#: cnnkit modules (and packages) that are not computations: test helpers, figures, explorers.
+NOT_COMPUTE = ("cnnkit.checking", "cnnkit.nn.checking", "cnnkit.plotting", "cnnkit.widgets")
+#: Always allowed: building blocks an exercise's scaffold uses, not computations.
+ALWAYS_ALLOWED = ("cnnkit.nn.Parameter", "cnnkit.nn.Layer", "cnnkit.nn.init")
+
+_GUARDED: "weakref.WeakSet" = weakref.WeakSet()
+_CACHE: dict = {}
+
+
+def resolve(name: str):
+    """The object a public dotted cnnkit name stands for, or None.
+
+    A name is public when every step is listed in its module's ``__all__``
+    (``cnnkit.conv2d``, ``cnnkit.nn.Sequential``) or is a cnnkit subpackage
+    (``cnnkit.nn``, ``cnnkit.nn.init``, ``cnnkit.images``).
+    """
+    parts = name.split(".")
+    if parts[0] != "cnnkit":
+        return None
+    value = importlib.import_module("cnnkit")
+    for index, part in enumerate(parts[1:], start=1):
+        module_name = ".".join(parts[: index + 1])
+        if part in getattr(value, "__all__", ()):
+            value = getattr(value, part)
+            continue
+        try:
+            value = importlib.import_module(module_name)
+        except ImportError:
+            return None
+        if part.startswith("_"):
+            return None
+    return value
+
+
+def _nested(code, found: set) -> None:
+    if code in found:
+        return
+    found.add(code)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _nested(const, found)
+
+
+def codes_of(value, found: set | None = None) -> set:
+    """Code objects of a function, a class (its methods along the cnnkit MRO) or a module (what it defines).
+
+    Nested code (lambdas, comprehensions, inner functions) is included.
+    """
+    found = set() if found is None else found
+    if isinstance(value, types.ModuleType):
+        for item in list(vars(value).values()):
+            if getattr(item, "__module__", None) == value.__name__:
+                codes_of(item, found)
+    elif isinstance(value, type):
+        for klass in value.__mro__:
+            if str(getattr(klass, "__module__", "")).startswith("cnnkit") or klass is value:
+                for item in list(vars(klass).values()):
+                    if isinstance(item, (staticmethod, classmethod)):
+                        item = item.__func__
+                    if isinstance(item, property):
+                        for part in (item.fget, item.fset, item.fdel):
+                            if part is not None:
+                                codes_of(part, found)
+                    elif isinstance(item, types.FunctionType):
+                        codes_of(item, found)
+    elif isinstance(value, types.FunctionType):
+        _nested(value.__code__, found)
+    return found
+
+
+def compute_modules() -> list:
+    """cnnkit's compute modules, imported (the packages' ``__init__`` only re-export, so they are skipped)."""
+    import cnnkit
+
+    found, todo = [], [(cnnkit.__path__, "cnnkit.")]
+    while todo:
+        path, prefix = todo.pop()
+        for info in pkgutil.iter_modules(path, prefix):
+            if any(info.name == m or info.name.startswith(m + ".") for m in NOT_COMPUTE):
+                continue
+            module = importlib.import_module(info.name)
+            if info.ispkg:
+                todo.append((module.__path__, info.name + "."))
+            else:
+                found.append(module)
+    return found
+
+
+def compute_codes() -> dict:
+    """Every code object of cnnkit's compute modules -> ``"module.qualname"`` (computed once)."""
+    if "compute" not in _CACHE:
+        _CACHE["compute"] = {code: f"{module.__name__}.{code.co_qualname}"
+                             for module in compute_modules() for code in codes_of(module)}
+    return _CACHE["compute"]
+
+
+class Rules:
+    """What one exercise may call.
+
+    Parameters
+    ----------
+    exercise : str
+        Its grade_id, named in the error.
+    allowed : sequence of str
+        Public cnnkit names from its ``**You may call:**`` line.
+    """
+
+    def __init__(self, exercise: str, allowed):
+        self.exercise = exercise
+        self.allowed = tuple(allowed)
+        compute = compute_codes()
+        permitted, self.functions = set(), []
+        for name in self.allowed + ALWAYS_ALLOWED:
+            value = resolve(name)
+            if value is None:
+                raise ValueError(f"guard: {exercise} allows {name!r}, which is not a public cnnkit name")
+            codes_of(value, permitted)
+            self.functions += _functions_of(value)
+        self.compute = compute
+        self.forbidden = frozenset(code for code in compute if code not in permitted)
+
+    def describe(self) -> str:
+        if not self.allowed:
+            return "numpy only (no cnnkit)"
+        return "numpy, " + ", ".join(self.allowed)
+
+
+def _functions_of(value) -> list:
+    if isinstance(value, types.FunctionType):
+        return [value]
+    if isinstance(value, type):
+        return [v for k in value.__mro__ if str(k.__module__).startswith("cnnkit")
+                for v in vars(k).values() if isinstance(v, types.FunctionType)]
+    if isinstance(value, types.ModuleType):
+        return [v for v in vars(value).values()
+                if isinstance(v, types.FunctionType) and v.__module__ == value.__name__]
+    return []
+
+
+def _given_codes(args, kwargs) -> set:
+    """Code objects of the callables handed to the exercise's function by its caller."""
+    found = set()
+    for value in list(args) + list(kwargs.values()):
+        while isinstance(value, functools.partial):
+            value = value.func
+        if isinstance(value, types.MethodType):
+            value = value.__func__
+        if not isinstance(value, types.FunctionType) and callable(value) and not isinstance(value, type):
+            value = getattr(type(value), "__call__", None)
+        if isinstance(value, types.FunctionType) and value.__code__ is not _run_guarded.__code__ \
+                and value not in _GUARDED:
+            _nested(value.__code__, found)
+    return found
+
+
+class _Watch:
+    """The state of one guarded call: its rules, the callables it was given, what it did wrong."""
+
+    def __init__(self, rules: Rules, given: set, trusted_cells: frozenset):
+        self.rules, self.given, self.trusted_cells = rules, given, trusted_cells
+        self.violation = None
+
+    def judge(self, frame) -> None:
+        """Raise ForbiddenCall if the forbidden ``frame`` was called on the student's behalf."""
+        code = frame.f_code
+        if code in self.given:
+            return
+        caller = frame.f_back
+        while caller is not None and caller.f_code is not _run_guarded.__code__:
+            kind = self._kind(caller.f_code)
+            if kind == "allow":
+                return
+            if kind == "student":
+                break
+            caller = caller.f_back
+        from cnnkit.checking import ForbiddenCall
+
+        name = self.rules.compute.get(code, code.co_qualname)
+        self.violation = (f"{self.rules.exercise} may call {self.rules.describe()} (its 'You may call' "
+                          f"line), but it called {name}")
+        raise ForbiddenCall(self.violation)
+
+    def _kind(self, code) -> str:
+        if code in self.rules.compute or code in self.given:
+            return "allow"
+        return _origin(code, self.trusted_cells)
+
+
+def _origin(code, trusted_cells) -> str:
+    """``"student"`` for code from the student's cells (or built by exec), else ``"look-through"``."""
+    filename = code.co_filename
+    if filename.startswith("<"):
+        return "student"
+    if os.path.dirname(filename) == _cell_directory():
+        stem = os.path.splitext(os.path.basename(filename))[0]
+        return "look-through" if stem in trusted_cells else "student"
+    return "look-through"
+
+
+def _cell_directory() -> str | None:
+    """Where ipykernel says the code of notebook cells comes from (None outside a kernel)."""
+    if "cells" not in _CACHE:
+        try:
+            from ipykernel.compiler import get_tmp_directory
+            _CACHE["cells"] = get_tmp_directory()
+        except ImportError:
+            _CACHE["cells"] = None
+    return _CACHE["cells"]
+
+
+def _run_guarded(function, watch: _Watch, args, kwargs):
+    """Call ``function`` with the profile hook on; its frame is where the stack walk stops."""
+    from cnnkit.checking import ForbiddenCall, allowing
+
+    forbidden, judge = watch.rules.forbidden, watch.judge
+
+    def hook(frame, event, arg):
+        if event == "call" and frame.f_code in forbidden:
+            judge(frame)
+
+    previous = sys.getprofile()
+    sys.setprofile(hook)
+    try:
+        with allowing(watch.rules.functions):
+            result = function(*args, **kwargs)
+    except BaseException:
+        sys.setprofile(previous)
+        if watch.violation:
+            raise ForbiddenCall(watch.violation) from None
+        raise
+    installed = sys.getprofile()
+    sys.setprofile(previous)
+    if watch.violation:
+        raise ForbiddenCall(watch.violation)
+    if installed is not hook:
+        raise ForbiddenCall(f"{watch.rules.exercise} removed the grader's guard (sys.setprofile) while it ran")
+    return result
+
+
+def guarded(function, rules: Rules, trusted_cells=frozenset()):
+    """``function`` wrapped so that it runs under ``rules``; wrapping twice is a no-op."""
+    if function in _GUARDED:
+        return function
+
+    def wrapper(*args, **kwargs):
+        # callables count as handed in only when the caller is not the student (a test, cnnkit, an explorer)
+        caller = sys._getframe(1).f_code
+        given = set() if _origin(caller, trusted_cells) == "student" else _given_codes(args, kwargs)
+        return _run_guarded(function, _Watch(rules, given, trusted_cells), args, kwargs)
+
+    try:
+        functools.update_wrapper(wrapper, function)
+    except (AttributeError, TypeError):
+        pass
+    _GUARDED.add(wrapper)
+    return wrapper
+
+
+def _guard_class(klass: type, rules: Rules, trusted_cells) -> type:
+    """Guard a class's methods: the notebook's own, and inherited cnnkit ones the rules forbid.
+
+    A class defined in the notebook is changed in place; any other class (one of
+    cnnkit's, bound to the exercise's name) is replaced by a guarded subclass.
+    """
+    resolved = {}
+    for base in klass.__mro__:
+        for name, value in vars(base).items():
+            resolved.setdefault(name, (base, value))
+    chosen = {name: value for name, (base, value) in resolved.items()
+              if isinstance(value, types.FunctionType) and value not in _GUARDED
+              and (base.__module__ == "__main__" or value.__code__ in rules.forbidden)}
+    if not chosen:
+        return klass
+    wrapped = {name: guarded(value, rules, trusted_cells) for name, value in chosen.items()}
+    if klass.__module__ == "__main__":
+        for name, value in wrapped.items():
+            setattr(klass, name, value)
+        return klass
+    subclass = type(klass.__name__, (klass,), wrapped)
+    _GUARDED.add(subclass)
+    return subclass
+
+
+def guard_exercises(namespace: dict, exercises: dict, trusted_cells=()) -> None:
+    """Guard every name the exercises define in ``namespace`` (a notebook's user namespace).
+
+    Parameters
+    ----------
+    namespace : dict
+        ``get_ipython().user_ns``.
+    exercises : dict
+        ``{grade_id: {"names": [...], "allowed": ["cnnkit.conv2d", ...]}}``.
+    trusted_cells : iterable of str
+        Cell file names (ipykernel's hash of the source) of test and locked instructor cells.
+    """
+    trusted = frozenset(trusted_cells)
+    for exercise, spec in exercises.items():
+        key = (exercise, tuple(spec["allowed"]))
+        if key not in _CACHE:
+            _CACHE[key] = Rules(exercise, spec["allowed"])
+        rules = _CACHE[key]
+        for name in spec["names"]:
+            value = namespace.get(name)
+            if value is None or value in _GUARDED:
+                continue
+            if isinstance(value, type):
+                namespace[name] = _guard_class(value, rules, trusted)
+            elif callable(value):
+                namespace[name] = guarded(value, rules, trusted)
