@@ -159,7 +159,7 @@ class Rules:
 
     def describe(self) -> str:
         if not self.allowed:
-            return "numpy only (no cnnkit)"
+            return "numpy only"
         return "numpy, " + ", ".join(self.allowed)
 
 
@@ -214,8 +214,8 @@ class _Watch:
         from cnnkit.checking import ForbiddenCall
 
         name = self.rules.compute.get(code, code.co_qualname)
-        self.violation = (f"{self.rules.exercise} may call {self.rules.describe()} (its 'You may call' "
-                          f"line), but it called {name}")
+        self.violation = (f"{self.rules.exercise} called {name}, which its 'You may call' line does not "
+                          f"allow ({self.rules.describe()})")
         raise ForbiddenCall(self.violation)
 
     def _kind(self, code) -> str:

@@ -2,7 +2,7 @@
 
 The kernel runs with the same interpreter as the grader (``sys.executable``),
 so ``import cnnkit`` works inside it when cnnkit is installed in that
-environment.
+environment. The kernel inherits the verdict channel of :mod:`autograder.verdicts`.
 """
 
 from __future__ import annotations
@@ -23,3 +23,9 @@ class CappedKernelManager(AsyncKernelManager):
         command = [sys.executable, "-m", "autograder.kernel", "--memory-mb", str(self.memory_mb),
                    "-f", self.connection_file]
         return command + list(extra_arguments or [])
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        """Launch the kernel with the write end of the grader's verdict channel open in it."""
+        from autograder.verdicts import kernel_fds
+
+        return await super()._async_launch_kernel(kernel_cmd, pass_fds=kernel_fds(), **kw)
