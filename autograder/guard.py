@@ -79,30 +79,32 @@ def _nested(code, found: set) -> None:
             _nested(const, found)
 
 
-def codes_of(value, found: set | None = None) -> set:
-    """Code objects of a function, a class (its methods along the cnnkit MRO) or a module (what it defines).
-
-    Nested code (lambdas, comprehensions, inner functions) is included.
-    """
-    found = set() if found is None else found
+def functions_in(value) -> list:
+    """The Python functions of a function, a class (its methods along the cnnkit MRO) or a module (what it defines)."""
+    if isinstance(value, types.FunctionType):
+        return [value]
+    found = []
     if isinstance(value, types.ModuleType):
         for item in list(vars(value).values()):
-            if getattr(item, "__module__", None) == value.__name__:
-                codes_of(item, found)
+            if getattr(item, "__module__", None) == value.__name__ and (isinstance(item, (type, types.FunctionType))):
+                found += functions_in(item)
     elif isinstance(value, type):
         for klass in value.__mro__:
-            if str(getattr(klass, "__module__", "")).startswith("cnnkit") or klass is value:
-                for item in list(vars(klass).values()):
-                    if isinstance(item, (staticmethod, classmethod)):
-                        item = item.__func__
-                    if isinstance(item, property):
-                        for part in (item.fget, item.fset, item.fdel):
-                            if part is not None:
-                                codes_of(part, found)
-                    elif isinstance(item, types.FunctionType):
-                        codes_of(item, found)
-    elif isinstance(value, types.FunctionType):
-        _nested(value.__code__, found)
+            if klass is not value and not str(klass.__module__).startswith("cnnkit"):
+                continue
+            for item in list(vars(klass).values()):
+                if isinstance(item, (staticmethod, classmethod)):
+                    item = item.__func__
+                parts = (item.fget, item.fset, item.fdel) if isinstance(item, property) else (item,)
+                found += [part for part in parts if isinstance(part, types.FunctionType)]
+    return found
+
+
+def codes_of(value, found: set | None = None) -> set:
+    """Code objects of :func:`functions_in` ``value``, nested code (lambdas, comprehensions) included."""
+    found = set() if found is None else found
+    for function in functions_in(value):
+        _nested(function.__code__, found)
     return found
 
 
@@ -153,7 +155,7 @@ class Rules:
             if value is None:
                 raise ValueError(f"guard: {exercise} allows {name!r}, which is not a public cnnkit name")
             codes_of(value, permitted)
-            self.functions += _functions_of(value)
+            self.functions += functions_in(value)
         self.compute = compute
         self.forbidden = frozenset(code for code in compute if code not in permitted)
 
@@ -161,18 +163,6 @@ class Rules:
         if not self.allowed:
             return "numpy only"
         return "numpy, " + ", ".join(self.allowed)
-
-
-def _functions_of(value) -> list:
-    if isinstance(value, types.FunctionType):
-        return [value]
-    if isinstance(value, type):
-        return [v for k in value.__mro__ if str(k.__module__).startswith("cnnkit")
-                for v in vars(k).values() if isinstance(v, types.FunctionType)]
-    if isinstance(value, types.ModuleType):
-        return [v for v in vars(value).values()
-                if isinstance(v, types.FunctionType) and v.__module__ == value.__name__]
-    return []
 
 
 def _given_codes(args, kwargs) -> set:
@@ -185,8 +175,7 @@ def _given_codes(args, kwargs) -> set:
             value = value.__func__
         if not isinstance(value, types.FunctionType) and callable(value) and not isinstance(value, type):
             value = getattr(type(value), "__call__", None)
-        if isinstance(value, types.FunctionType) and value.__code__ is not _run_guarded.__code__ \
-                and value not in _GUARDED:
+        if isinstance(value, types.FunctionType) and value not in _GUARDED:
             _nested(value.__code__, found)
     return found
 
