@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.guard import resolve
+from autograder.cnnkit_code import resolve
 from autograder.notebooks import is_exercise_cell, nbgrader_metadata, read_notebook, strip_solution_markers
 
 ALLOW_LINE = re.compile(r"^\s*\*\*You may call:\*\*\s*(?P<body>.+?)\s*$")

@@ -29,109 +29,18 @@ function runs count: tests and explorers call cnnkit as the reference outside it
 from __future__ import annotations
 
 import functools
-import importlib
 import os
-import pkgutil
 import sys
 import types
 import weakref
 
-#: cnnkit modules (and packages) that are not computations: test helpers, figures, explorers.
-NOT_COMPUTE = ("cnnkit.checking", "cnnkit.nn.checking", "cnnkit.plotting", "cnnkit.widgets")
+from autograder.cnnkit_code import codes_of, compute_codes, functions_in, resolve
+
 #: Always allowed: building blocks an exercise's scaffold uses, not computations.
 ALWAYS_ALLOWED = ("cnnkit.nn.Parameter", "cnnkit.nn.Layer", "cnnkit.nn.init")
 
 _GUARDED: "weakref.WeakSet" = weakref.WeakSet()
 _CACHE: dict = {}
-
-
-def resolve(name: str):
-    """The object a public dotted cnnkit name stands for, or None.
-
-    A name is public when every step is listed in its module's ``__all__``
-    (``cnnkit.conv2d``, ``cnnkit.nn.Sequential``) or is a cnnkit subpackage
-    (``cnnkit.nn``, ``cnnkit.nn.init``, ``cnnkit.images``).
-    """
-    parts = name.split(".")
-    if parts[0] != "cnnkit":
-        return None
-    value = importlib.import_module("cnnkit")
-    for index, part in enumerate(parts[1:], start=1):
-        module_name = ".".join(parts[: index + 1])
-        if part in getattr(value, "__all__", ()):
-            value = getattr(value, part)
-            continue
-        try:
-            value = importlib.import_module(module_name)
-        except ImportError:
-            return None
-        if part.startswith("_"):
-            return None
-    return value
-
-
-def _nested(code, found: set) -> None:
-    if code in found:
-        return
-    found.add(code)
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            _nested(const, found)
-
-
-def functions_in(value) -> list:
-    """The Python functions of a function, a class (its methods along the cnnkit MRO) or a module (what it defines)."""
-    if isinstance(value, types.FunctionType):
-        return [value]
-    found = []
-    if isinstance(value, types.ModuleType):
-        for item in list(vars(value).values()):
-            if getattr(item, "__module__", None) == value.__name__ and (isinstance(item, (type, types.FunctionType))):
-                found += functions_in(item)
-    elif isinstance(value, type):
-        for klass in value.__mro__:
-            if klass is not value and not str(klass.__module__).startswith("cnnkit"):
-                continue
-            for item in list(vars(klass).values()):
-                if isinstance(item, (staticmethod, classmethod)):
-                    item = item.__func__
-                parts = (item.fget, item.fset, item.fdel) if isinstance(item, property) else (item,)
-                found += [part for part in parts if isinstance(part, types.FunctionType)]
-    return found
-
-
-def codes_of(value, found: set | None = None) -> set:
-    """Code objects of :func:`functions_in` ``value``, nested code (lambdas, comprehensions) included."""
-    found = set() if found is None else found
-    for function in functions_in(value):
-        _nested(function.__code__, found)
-    return found
-
-
-def compute_modules() -> list:
-    """cnnkit's compute modules, imported (the packages' ``__init__`` only re-export, so they are skipped)."""
-    import cnnkit
-
-    found, todo = [], [(cnnkit.__path__, "cnnkit.")]
-    while todo:
-        path, prefix = todo.pop()
-        for info in pkgutil.iter_modules(path, prefix):
-            if any(info.name == m or info.name.startswith(m + ".") for m in NOT_COMPUTE):
-                continue
-            module = importlib.import_module(info.name)
-            if info.ispkg:
-                todo.append((module.__path__, info.name + "."))
-            else:
-                found.append(module)
-    return found
-
-
-def compute_codes() -> dict:
-    """Every code object of cnnkit's compute modules -> ``"module.qualname"`` (computed once)."""
-    if "compute" not in _CACHE:
-        _CACHE["compute"] = {code: f"{module.__name__}.{code.co_qualname}"
-                             for module in compute_modules() for code in codes_of(module)}
-    return _CACHE["compute"]
 
 
 class Rules:
@@ -176,7 +85,7 @@ def _given_codes(args, kwargs) -> set:
         if not isinstance(value, types.FunctionType) and callable(value) and not isinstance(value, type):
             value = getattr(type(value), "__call__", None)
         if isinstance(value, types.FunctionType) and value not in _GUARDED:
-            _nested(value.__code__, found)
+            codes_of(value, found)
     return found
 
 
