@@ -15,8 +15,8 @@ frame to the wrapper:
 - cnnkit's own compute code (an allowed op calling its helpers): allowed;
 - a callable the test handed to the student's function (``numerical_gradient(lambda v:
   cnnkit.conv2d(v, w), ...)``): allowed;
-- test cells, locked instructor cells and libraries (numpy, the standard library):
-  looked through;
+- the instructor's cells (test cells, demo cells the student left unchanged) and
+  libraries (numpy, the standard library): looked through;
 - the student's cells, code built by ``exec``, or reaching the wrapper: forbidden.
 
 A student who catches ``ForbiddenCall`` or removes the hook still fails: the
@@ -227,7 +227,7 @@ def guard_exercises(namespace: dict, exercises: dict, trusted_cells=()) -> None:
     exercises : dict
         ``{grade_id: {"names": [...], "allowed": ["cnnkit.conv2d", ...]}}``.
     trusted_cells : iterable of str
-        Cell file names (ipykernel's hash of the source) of test and locked instructor cells.
+        ipykernel's file names of the instructor's code cells (see :func:`autograder.safeguards.cell_file_name`).
     """
     trusted = frozenset(trusted_cells)
     for exercise, spec in exercises.items():

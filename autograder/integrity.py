@@ -182,7 +182,7 @@ def check_cell_source(notebook: str, index: int, verdict_token: str, fd: int, ma
     exercises : dict
         ``{grade_id: {"names": [...], "allowed": [...]}}`` for :func:`autograder.guard.guard_exercises`.
     trusted_cells : sequence of str
-        ipykernel's file names of the test and locked cells.
+        ipykernel's file names of the instructor's code cells.
     """
     from autograder.verdicts import MARKER, WRITER_SOURCE
 

@@ -28,4 +28,5 @@ class CappedKernelManager(AsyncKernelManager):
         """Launch the kernel with the write end of the grader's verdict channel open in it."""
         from autograder.verdicts import kernel_fds
 
-        return await super()._async_launch_kernel(kernel_cmd, pass_fds=kernel_fds(), **kw)
+        kw["pass_fds"] = tuple(kw.get("pass_fds", ())) + kernel_fds()
+        return await super()._async_launch_kernel(kernel_cmd, **kw)

@@ -8,9 +8,8 @@
   source does not know loses its nbgrader metadata (it is the student's cell).
 - :class:`InjectIntegrityChecks`: a check cell before every test cell and at
   the end (see :mod:`autograder.integrity`); it also guards each exercise with
-  its allow-list (:mod:`autograder.guard`). The cells the guard may trust (test
-  and locked instructor cells, restored from the source just before) are named
-  by the file name ipykernel will give their code.
+  its allow-list (:mod:`autograder.guard`), trusting the cells whose source is
+  the instructor's (``trusted_cells``, see :func:`autograder.safeguards.cell_file_name`).
 - :class:`ScrubTestOutputs` (feedback): the error of a test cell is shown as
   ``ExceptionName: message``; the traceback, which quotes hidden test lines,
   is dropped. An output of any cell that quotes a line of the instructor's
@@ -27,7 +26,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Int, List, Unicode
 
 from autograder.integrity import CELL_METADATA_KEY, check_cell_source, load_manifest
-from autograder.notebooks import is_test_cell, nbgrader_metadata
+from autograder.notebooks import is_test_cell
 
 
 class RestoreTestCells(NbGraderPreprocessor):
@@ -59,6 +58,7 @@ class InjectIntegrityChecks(NbGraderPreprocessor):
     verdict_fd = Int(-1, help="the verdict channel's file descriptor, inherited by the kernel").tag(config=True)
     manifest_path = Unicode(help="JSON manifest written by the worker").tag(config=True)
     exercises = Dict(help="grade_id -> {names, allowed} of the assignment's exercises").tag(config=True)
+    trusted_cells = List(Unicode(), help="ipykernel file names of the instructor's code cells").tag(config=True)
 
     def preprocess(self, nb, resources):
         if not self.secret:
@@ -69,13 +69,11 @@ class InjectIntegrityChecks(NbGraderPreprocessor):
         if self.manifest_path not in _MANIFESTS:
             _MANIFESTS[self.manifest_path] = load_manifest(self.manifest_path)
         manifest = _MANIFESTS[self.manifest_path]
-        trusted = [cell_file_name(c.source) for c in nb.cells
-                   if c.cell_type == "code" and (is_test_cell(c) or nbgrader_metadata(c).get("locked"))]
         cells, index = [], 0
 
         def check():
             source = check_cell_source(notebook, index, token(bytes.fromhex(self.secret), notebook, index),
-                                       self.verdict_fd, manifest, self.exercises, trusted)
+                                       self.verdict_fd, manifest, self.exercises, self.trusted_cells)
             cell = nbformat.v4.new_code_cell(source)
             cell.metadata[CELL_METADATA_KEY] = index
             cell.id = f"autograder-integrity-{index}"
@@ -92,13 +90,6 @@ class InjectIntegrityChecks(NbGraderPreprocessor):
 
 
 _MANIFESTS: dict = {}
-
-
-def cell_file_name(source: str) -> str:
-    """The name (without ``.py``) under which ipykernel compiles a cell with this source."""
-    from ipykernel.compiler import get_tmp_hash_seed, murmur2_x86
-
-    return str(murmur2_x86(source, get_tmp_hash_seed()))
 
 
 class ScrubTestOutputs(NbGraderPreprocessor):

@@ -18,7 +18,7 @@ import secrets
 from pathlib import Path
 
 from autograder.exercises import exercise_of_test, source_exercises
-from autograder.notebooks import is_test_cell, nbgrader_metadata, read_notebook
+from autograder.notebooks import is_exercise_cell, is_test_cell, nbgrader_metadata, read_notebook
 from autograder.preprocessors import instructor_lines
 from autograder.static_scan import ScanResult, scan_notebook
 from autograder.verdicts import VerdictChannel, read_verdicts
@@ -28,14 +28,27 @@ _SOURCES: dict = {}
 SHOWN_FINDINGS = 5
 
 
-def _source(source_assignment: Path) -> tuple[dict, dict]:
-    """(exercises spec, {notebook name: source notebook}) of an assignment, read once per process."""
+def cell_file_name(source: str) -> str:
+    """The name (without ``.py``) under which ipykernel compiles a cell with this source."""
+    from ipykernel.compiler import get_tmp_hash_seed, murmur2_x86
+
+    return str(murmur2_x86(source, get_tmp_hash_seed()))
+
+
+def _source(source_assignment: Path) -> tuple[dict, dict, list]:
+    """(exercises spec, {notebook name: source notebook}, trusted cell names) of an assignment, read once.
+
+    Trusted cells are the instructor's code cells other than answers: test cells
+    (restored from the source at grading) and demo cells the student left as they were.
+    """
     key = str(source_assignment)
     if key not in _SOURCES:
         spec = {e.grade_id: {"names": list(e.names), "allowed": list(e.allowed)}
                 for e in source_exercises(source_assignment)}
         notebooks = {p.stem: read_notebook(p) for p in sorted(Path(source_assignment).glob("*.ipynb"))}
-        _SOURCES[key] = (spec, notebooks)
+        trusted = sorted({cell_file_name(c.source) for nb in notebooks.values() for c in nb.cells
+                          if c.cell_type == "code" and not is_exercise_cell(c)})
+        _SOURCES[key] = (spec, notebooks, trusted)
     return _SOURCES[key]
 
 
@@ -51,7 +64,7 @@ class Safeguards:
     """
 
     def __init__(self, source_assignment: Path, manifest_path: str):
-        self.exercises, self.sources = _source(Path(source_assignment))
+        self.exercises, self.sources, self.trusted_cells = _source(Path(source_assignment))
         self.manifest_path = manifest_path
         self.secret = secrets.token_bytes(32)
         self.scan = ScanResult([], {})
@@ -73,6 +86,7 @@ class Safeguards:
         config.InjectIntegrityChecks.verdict_fd = self.channel.write_fd
         config.InjectIntegrityChecks.manifest_path = self.manifest_path
         config.InjectIntegrityChecks.exercises = self.exercises
+        config.InjectIntegrityChecks.trusted_cells = self.trusted_cells
         config.ScrubTestOutputs.instructor_lines = [line for nb in self.sources.values()
                                                     for line in instructor_lines(nb)]
 

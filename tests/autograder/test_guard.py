@@ -184,3 +184,26 @@ def test_the_guard_costs_little_on_loop_code():
         timings[name] = time.perf_counter() - start
     print(f"corr2d 120x120 loops: plain {timings['plain']:.3f}s, guarded {timings['guarded']:.3f}s")
     assert timings["guarded"] < 3 * timings["plain"] + 0.05
+
+
+@pytest.mark.slow
+def test_in_a_kernel_instructor_cells_are_looked_through_and_student_cells_are_not(tmp_path):
+    """In a real kernel: may a test's lambda reach cnnkit through an instructor helper, but not a student's lambda?"""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from autograder.safeguards import cell_file_name
+
+    helper = "def helper(v):\n    return cnnkit.conv2d(v, np.ones((1, 1, 2, 2)))"
+    from_test = "out = apply(lambda v: helper(v), np.ones((1, 1, 3, 3)))\nprint(out.shape)"
+    spec = {"apply": {"names": ["apply"], "allowed": []}}
+    trusted = [cell_file_name(helper), cell_file_name(from_test)]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
+        "import numpy as np\nimport cnnkit", helper, "def apply(f, x):\n    return f(x)",
+        f"from autograder.guard import guard_exercises\nguard_exercises(get_ipython().user_ns, {spec!r}, {trusted!r})",
+        from_test, "apply(lambda v: helper(v), np.ones((1, 1, 3, 3)))")])
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    trusted_run, student_run = nb.cells[4].outputs, nb.cells[5].outputs
+    assert [o.get("text") for o in trusted_run] == ["(1, 1, 2, 2)\n"], trusted_run
+    assert student_run[0]["ename"] == "ForbiddenCall" and "cnnkit.conv.conv2d" in student_run[0]["evalue"]
