@@ -198,21 +198,19 @@ class _Visitor(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_FunctionDef(self, node):
-        self.check_rebinding(node, node.name)
         if self.depth and self.in_class and _DUNDER.match(node.name) and node.name not in DUNDER_METHODS_OK:
             self.flag(node, f"defines {node.name} (an object that imitates a result)")
-        self.depth += 1
-        outer, self.in_class = self.in_class, False
-        self.generic_visit(node)
-        self.depth -= 1
-        self.in_class = outer
+        self._visit_definition(node, in_class=False)
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_ClassDef(self, node):
+        self._visit_definition(node, in_class=True)
+
+    def _visit_definition(self, node, in_class: bool) -> None:
         self.check_rebinding(node, node.name)
         self.depth += 1
-        outer, self.in_class = self.in_class, True
+        outer, self.in_class = self.in_class, in_class
         self.generic_visit(node)
         self.depth -= 1
         self.in_class = outer

@@ -136,8 +136,9 @@ def read_verdicts(check_cells: dict, text: str, secret: bytes, flooded: bool = F
             problems.append(f"integrity check {index} of {notebook} sent no verdict (suppressed or broken)")
         elif len(verdicts) > 1:
             problems.append(f"integrity check {index} of {notebook} sent {len(verdicts)} verdicts instead of 1")
-        elif verdicts[0]:
-            problems.extend(p.strip() for p in verdicts[0].split(";"))
+        elif verdicts[0] is not None:
+            named = [p.strip() for p in verdicts[0].split(";") if p.strip()]
+            problems.extend(named or [f"integrity check {index} of {notebook} found a problem it could not name"])
     if flooded:
         problems.append("the verdict channel was flooded")
     return sorted(set(problems))
