@@ -119,7 +119,7 @@ def run_check(manifest):
 '''
 
 
-# The body of a check cell: MANIFEST, EXERCISES, TRUSTED_CELLS, FD and PREFIX are bound before it.
+# The end of a check cell: MANIFEST, EXERCISES, TRUSTED_CELLS, FD and PREFIX are bound before it.
 _CHECK_CELL = r'''
 def _main():
     try:
@@ -167,14 +167,11 @@ def build_manifest() -> dict:
     return {"fixed_modules": list(CHECKED_MODULES), "skip": skip, "modules": modules}
 
 
-def check_cell_source(notebook: str, index: int, verdict_token: str, fd: int, manifest: dict,
-                      exercises: dict, trusted_cells=()) -> str:
-    """The source of check cell ``index`` of ``notebook``.
+def check_cell_setup(fd: int, manifest: dict, exercises: dict, trusted_cells=()) -> str:
+    """What every check cell of a submission runs before its own verdict line (see :func:`check_cell_source`).
 
     Parameters
     ----------
-    verdict_token : str
-        :func:`autograder.verdicts.token` of this check.
     fd : int
         The verdict channel's file descriptor in the kernel.
     manifest : dict
@@ -184,12 +181,21 @@ def check_cell_source(notebook: str, index: int, verdict_token: str, fd: int, ma
     trusted_cells : sequence of str
         ipykernel's file names of the instructor's code cells.
     """
-    from autograder.verdicts import MARKER, WRITER_SOURCE
+    from autograder.verdicts import WRITER_SOURCE
 
-    bound = (f"MANIFEST = {manifest!r}\nEXERCISES = {exercises!r}\nTRUSTED_CELLS = {sorted(trusted_cells)!r}\n"
-             f"FD = {int(fd)}\nPREFIX = {f'{MARKER} {notebook} {index} {verdict_token} '!r}\n")
-    code = CHECK_SOURCE + WRITER_SOURCE + bound + _CHECK_CELL
-    return f"exec({code!r}, {{'__name__': 'autograder_integrity'}})"
+    return (CHECK_SOURCE + WRITER_SOURCE + f"MANIFEST = {manifest!r}\nEXERCISES = {exercises!r}\n"
+            f"TRUSTED_CELLS = {sorted(trusted_cells)!r}\nFD = {int(fd)}\n")
+
+
+def check_cell_source(setup: str, notebook: str, index: int, verdict_token: str) -> str:
+    """The source of check cell ``index`` of ``notebook``: ``exec`` of ``setup`` and the check.
+
+    ``verdict_token`` is :func:`autograder.verdicts.token` of this check.
+    """
+    from autograder.verdicts import MARKER
+
+    prefix = f"PREFIX = {f'{MARKER} {notebook} {index} {verdict_token} '!r}\n"
+    return f"exec({setup + prefix + _CHECK_CELL!r}, {{'__name__': 'autograder_integrity'}})"
 
 
 def executed_checks(nb, notebook: str) -> dict:

@@ -25,7 +25,7 @@ import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Int, List, Unicode
 
-from autograder.integrity import CELL_METADATA_KEY, check_cell_source, load_manifest
+from autograder.integrity import CELL_METADATA_KEY, check_cell_setup, check_cell_source, load_manifest
 from autograder.notebooks import is_test_cell
 
 
@@ -68,12 +68,12 @@ class InjectIntegrityChecks(NbGraderPreprocessor):
         notebook = resources.get("unique_key", "notebook")
         if self.manifest_path not in _MANIFESTS:
             _MANIFESTS[self.manifest_path] = load_manifest(self.manifest_path)
-        manifest = _MANIFESTS[self.manifest_path]
+        setup = check_cell_setup(self.verdict_fd, _MANIFESTS[self.manifest_path], self.exercises,
+                                 self.trusted_cells)
         cells, index = [], 0
 
         def check():
-            source = check_cell_source(notebook, index, token(bytes.fromhex(self.secret), notebook, index),
-                                       self.verdict_fd, manifest, self.exercises, self.trusted_cells)
+            source = check_cell_source(setup, notebook, index, token(bytes.fromhex(self.secret), notebook, index))
             cell = nbformat.v4.new_code_cell(source)
             cell.metadata[CELL_METADATA_KEY] = index
             cell.id = f"autograder-integrity-{index}"

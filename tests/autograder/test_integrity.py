@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import cnnkit.checking
-from autograder.integrity import CHECK_SOURCE, build_manifest, check_cell_source
+from autograder.integrity import CHECK_SOURCE, build_manifest, check_cell_setup, check_cell_source
 from autograder.verdicts import MARKER, VerdictChannel, read_verdicts, token
 from grading_helpers import ASSIGNMENT, FIXTURE_SOURCE, LIMITS, autograder, read_grades
 
@@ -85,7 +85,7 @@ def test_the_check_cell_writes_past_patched_print_streams_and_os_write(manifest,
     monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
     channel = VerdictChannel()
     try:
-        source = check_cell_source("nb", 0, token(SECRET, "nb", 0), channel.write_fd, manifest, {})
+        source = check_cell_source(check_cell_setup(channel.write_fd, manifest, {}), "nb", 0, token(SECRET, "nb", 0))
         exec(source, {})
     finally:
         text = channel.close()
