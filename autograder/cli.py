@@ -55,7 +55,8 @@ commands:
 status in grades.csv:
   graded    scored normally; reason notes cell timeouts or memory-cap hits.
   flagged   scored, but the notebook tampered with numpy, cnnkit's checking
-            helpers or IPython's error display; reason names what changed.
+            helpers or IPython's error display, or its cells use introspection
+            or patching (static scan); reason names what and where.
   failed    could not be graded (corrupt or missing notebook, kernel died,
             wall limit exceeded); score 0, reason says which.
 """

@@ -1,8 +1,9 @@
 """Turn an autograded scratch course into one result record.
 
 Scores come from nbgrader's gradebook; failure messages, timeouts, memory
-errors and the integrity verdicts come from the executed notebook, which is
-then rewritten without the injected check cells (feedback is generated from it).
+errors and the integrity verdicts come from the executed notebook and the
+verdict channel (:mod:`autograder.safeguards`); the notebook is then rewritten
+without the injected check cells (feedback is generated from it).
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.integrity import read_verdicts, remove_check_cells
+from autograder.integrity import executed_checks, remove_check_cells
 from autograder.notebooks import is_test_cell
 from autograder.preprocessors import error_line
 
 
-def collect_result(task, course: Path, db_url: str, nonce: str) -> dict:
+def collect_result(task, course: Path, db_url: str, safeguards) -> dict:
     """The result of a graded submission.
 
     Returns
@@ -29,7 +30,7 @@ def collect_result(task, course: Path, db_url: str, nonce: str) -> dict:
     """
     from nbgrader.api import Gradebook
 
-    questions, max_points, messages, notes, problems, autograded_ids = {}, {}, {}, [], [], []
+    questions, max_points, messages, notes, checks, autograded_ids = {}, {}, {}, [], {}, []
     with Gradebook(db_url) as gradebook:
         submission = gradebook.find_submission(task.assignment, task.student_id)
         for notebook in submission.notebooks:
@@ -40,7 +41,8 @@ def collect_result(task, course: Path, db_url: str, nonce: str) -> dict:
     autograded = course / "autograded" / task.student_id / task.assignment
     for path in sorted(autograded.glob("*.ipynb")):
         nb = nbformat.read(str(path), as_version=4)
-        problems += read_verdicts(nb, nonce)
+        checks.update(executed_checks(nb, path.stem))
+        notes += safeguards.explain(nb)
         remove_check_cells(nb)
         nbformat.write(nb, str(path))
         for cell in nb.cells:
@@ -55,9 +57,10 @@ def collect_result(task, course: Path, db_url: str, nonce: str) -> dict:
                 autograded_ids.append(grade_id)
             if is_test_cell(cell) and errors and grade_id:
                 messages[grade_id] = error_line(errors[0])
-    notes = sorted(set(notes))
+    notes = sorted(set(notes + safeguards.notes()))
+    problems = safeguards.problems(checks)
     status = "flagged" if problems else "graded"
-    reason = "; ".join(([f"integrity: {', '.join(problems)}"] if problems else []) + notes)
+    reason = "; ".join(problems + notes)
     return {"student_id": task.student_id, "assignment": task.assignment, "status": status,
             "reason": reason, "questions": questions, "max_points": max_points, "messages": messages,
             "autograded": sorted(autograded_ids)}

@@ -6,40 +6,41 @@ Student code runs in the same kernel as the tests, so it could redefine
 to make every test immune; it *detects* tampering and flags the submission:
 
 1. The worker computes a manifest of numpy, ``numpy.testing``,
-   ``numpy.linalg``, ``numpy.random``, ``builtins`` and every cnnkit module in
-   its own clean process (:func:`build_manifest`): one descriptor per attribute
-   (type, defining module, qualified name, and the file and name of its code
-   object, so swapping ``__code__`` shows while editing cnnkit's source does not).
+   ``numpy.linalg``, ``numpy.random``, ``builtins``, the grader's guard and every
+   cnnkit module in its own clean process (:func:`build_manifest`): one
+   descriptor per attribute (type, defining module, qualified name, and the file
+   and name of its code object, so swapping ``__code__`` shows while editing
+   cnnkit's source does not).
 2. At grading time only, a check cell is inserted before every test cell and at
-   the end (:mod:`autograder.preprocessors`). It compares the kernel's modules
-   with the manifest, inspects IPython's error display (``showtraceback``,
-   ``sys.excepthook``, AST/input transformers, event callbacks, tracing) and
-   prints one line ``AUTOGRADER-INTEGRITY <nonce> <index> ok|FLAG <problems>``.
-3. The worker reads those lines (:func:`read_verdicts`); a problem, or a check
-   cell that printed no verdict with the run's random nonce, flags the
-   submission. The check cells are removed before feedback is generated.
+   the end (:mod:`autograder.preprocessors`); the manifest is a literal in its
+   source. It compares the kernel's modules with the manifest, inspects
+   IPython's error display (``showtraceback``, ``sys.excepthook``, AST/input
+   transformers, event callbacks, tracing), installs the allow-list guard
+   (:mod:`autograder.guard`) and writes one verdict line to the verdict channel
+   (:mod:`autograder.verdicts`), never to the cell's output.
+3. The worker reads the channel: a problem, or a check cell that sent no verdict
+   with its token, flags the submission. The check cells are removed before
+   feedback is generated.
 
-This defeats monkeypatching from the notebook. It is not a sandbox: code that
-reads the grading files from disk could forge a verdict; run the grader under
-a separate OS user if that matters.
+This defeats monkeypatching from the notebook; :mod:`autograder.static_scan`
+flags the constructs (introspection, ``builtins``, IPython internals) that a
+determined student would need to attack the check cell itself.
 """
 
 from __future__ import annotations
 
 import json
-import re
 
-MARKER = "AUTOGRADER-INTEGRITY"
 CELL_METADATA_KEY = "autograder_integrity"
-CHECKED_MODULES = ("numpy", "numpy.testing", "numpy.linalg", "numpy.random", "builtins")
+CHECKED_MODULES = ("numpy", "numpy.testing", "numpy.linalg", "numpy.random", "builtins", "autograder.guard")
 #: builtins that IPython or ipykernel replace legitimately.
 _BUILTINS_REPLACED_BY_IPYTHON = ("open", "input", "help", "exit", "quit", "copyright", "credits",
                                  "license", "display", "get_ipython", "breakpoint")
 
-# Executed in the grading kernel (with NONCE, INDEX, MANIFEST bound) and in the
-# worker (to build the manifest): one definition of what "unchanged" means.
+# Executed in the grading kernel (by the check cells) and in the worker (to
+# build the manifest): one definition of what "unchanged" means.
 CHECK_SOURCE = r'''
-import sys as _sys, hashlib as _hashlib, json as _json
+import sys as _sys
 
 def describe(value):
     kind = type(value)
@@ -102,9 +103,7 @@ def ipython_problems():
             problems.append("sys." + stream + " replaced")
     return problems
 
-def run_check(nonce, index, manifest_path):
-    with open(manifest_path) as handle:
-        manifest = _json.load(handle)
+def run_check(manifest):
     problems = ipython_problems()
     for module_name in checked_module_names(manifest["fixed_modules"]):
         expected = manifest["modules"].get(module_name)
@@ -116,34 +115,25 @@ def run_check(nonce, index, manifest_path):
                 problems.append(module_name + "." + key + " redefined")
             elif key not in expected and ":__main__:" in text:
                 problems.append(module_name + "." + key + " added by the notebook")
-    verdict = "ok" if not problems else "FLAG " + "; ".join(sorted(set(problems)))
-    print("AUTOGRADER-INTEGRITY", nonce, index, verdict, flush=True)
+    return problems
 '''
 
 
-# Executed in the grading kernel before each test cell: every exercise whose name
-# is a cnnkit function is wrapped so that, while it runs, that cnnkit function
-# (and its ``_loops`` twin) raises -- an exercise that merely calls its cnnkit
-# counterpart earns nothing, whether or not a test cell uses ``forbid`` itself.
-GUARD_SOURCE = r'''
-import functools as _functools
+# The end of a check cell: MANIFEST, EXERCISES, TRUSTED_CELLS, FD and PREFIX are bound before it.
+_CHECK_CELL = r'''
+def _main():
+    try:
+        problems = run_check(MANIFEST)
+    except BaseException as error:
+        problems = ["the integrity check failed (" + type(error).__name__ + ")"]
+    try:
+        from autograder.guard import guard_exercises
+        guard_exercises(get_ipython().user_ns, EXERCISES, TRUSTED_CELLS)
+    except BaseException as error:
+        problems.append("the allow-list guard could not be installed (" + type(error).__name__ + ")")
+    write_verdict(FD, PREFIX + ("ok" if not problems else "FLAG " + "; ".join(sorted(set(problems)))))
 
-def _guarded(function, name, forbid):
-    def guarded(*args, **kwargs):
-        with forbid(name):
-            return function(*args, **kwargs)
-    _functools.update_wrapper(guarded, function)
-    guarded.__autograder_guarded__ = True
-    return guarded
-
-def guard_exercises(names):
-    import cnnkit, cnnkit.checking
-    user_ns = get_ipython().user_ns
-    for name in names:
-        function = user_ns.get(name)
-        if (callable(function) and name in cnnkit.__all__
-                and not getattr(function, "__autograder_guarded__", False)):
-            user_ns[name] = _guarded(function, name, cnnkit.checking.forbid)
+_main()
 '''
 
 
@@ -156,6 +146,7 @@ def build_manifest() -> dict:
     import numpy.linalg  # noqa: F401
     import numpy.random  # noqa: F401
     import numpy.testing  # noqa: F401
+    import autograder.guard  # noqa: F401  (the check cells import it)
     import cnnkit
 
     for info in pkgutil.walk_packages(cnnkit.__path__, "cnnkit."):
@@ -176,41 +167,46 @@ def build_manifest() -> dict:
     return {"fixed_modules": list(CHECKED_MODULES), "skip": skip, "modules": modules}
 
 
-def check_cell_source(nonce: str, index: int, manifest_path: str, exercises=()) -> str:
-    """The source of the check cell number ``index``.
+def check_cell_setup(fd: int, manifest: dict, exercises: dict, trusted_cells=()) -> str:
+    """What every check cell of a submission runs before its own verdict line (see :func:`check_cell_source`).
 
-    It checks for tampering first, then guards the notebook's ``exercises``
-    (grade_ids of its answer cells) against calling their cnnkit counterparts.
+    Parameters
+    ----------
+    fd : int
+        The verdict channel's file descriptor in the kernel.
+    manifest : dict
+        :func:`build_manifest`.
+    exercises : dict
+        ``{grade_id: {"names": [...], "allowed": [...]}}`` for :func:`autograder.guard.guard_exercises`.
+    trusted_cells : sequence of str
+        ipykernel's file names of the instructor's code cells.
     """
-    call = f"run_check({nonce!r}, {index}, {manifest_path!r})\nguard_exercises({list(exercises)!r})"
-    return f"exec({(CHECK_SOURCE + GUARD_SOURCE + call)!r}, {{'__name__': 'autograder_integrity'}})"
+    from autograder.verdicts import WRITER_SOURCE
+
+    return (CHECK_SOURCE + WRITER_SOURCE + f"MANIFEST = {manifest!r}\nEXERCISES = {exercises!r}\n"
+            f"TRUSTED_CELLS = {sorted(trusted_cells)!r}\nFD = {int(fd)}\n")
 
 
-_VERDICT = re.compile(rf"^{MARKER} (\S+) (\d+) (ok|FLAG (.*))$")
+def check_cell_source(setup: str, notebook: str, index: int, verdict_token: str) -> str:
+    """The source of check cell ``index`` of ``notebook``: ``exec`` of ``setup`` and the check.
 
-
-def read_verdicts(nb, nonce: str) -> list[str]:
-    """Problems reported by the check cells of an executed notebook (empty when clean).
-
-    A check cell that ran but printed no verdict carrying ``nonce`` is itself a
-    problem (its output was suppressed or forged).
+    ``verdict_token`` is :func:`autograder.verdicts.token` of this check.
     """
-    problems = []
+    from autograder.verdicts import MARKER
+
+    prefix = f"PREFIX = {f'{MARKER} {notebook} {index} {verdict_token} '!r}\n"
+    return f"exec({setup + prefix + _CHECK_CELL!r}, {{'__name__': 'autograder_integrity'}})"
+
+
+def executed_checks(nb, notebook: str) -> dict:
+    """``{(notebook, index): timed_out}`` for every check cell of an executed notebook."""
+    found = {}
     for cell in nb.cells:
         index = cell.get("metadata", {}).get(CELL_METADATA_KEY)
-        if index is None:
-            continue
-        text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
-        verdicts = [_VERDICT.match(line) for line in text.splitlines()]
-        verdicts = [m for m in verdicts if m and m.group(1) == nonce and int(m.group(2)) == index]
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        if errors and any(o.get("ename") == "CellTimeoutError" for o in errors):
-            continue  # the kernel was still busy with a student's loop; not evidence of tampering
-        if len(verdicts) != 1:
-            problems.append(f"integrity check {index} printed no verdict (output redirected or check broken)")
-        elif verdicts[0].group(4):
-            problems.extend(p.strip() for p in verdicts[0].group(4).split(";"))
-    return sorted(set(problems))
+        if index is not None:
+            errors = {o.get("ename") for o in cell.get("outputs", []) if o.get("output_type") == "error"}
+            found[(notebook, int(index))] = "CellTimeoutError" in errors
+    return found
 
 
 def remove_check_cells(nb) -> None:
@@ -222,3 +218,9 @@ def write_manifest(path) -> None:
     """Write :func:`build_manifest` as JSON to ``path``."""
     with open(path, "w") as handle:
         json.dump(build_manifest(), handle, sort_keys=True)
+
+
+def load_manifest(path) -> dict:
+    """The manifest :func:`write_manifest` wrote."""
+    with open(path) as handle:
+        return json.load(handle)

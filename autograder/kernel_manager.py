@@ -2,7 +2,8 @@
 
 The kernel runs with the same interpreter as the grader (``sys.executable``),
 so ``import cnnkit`` works inside it when cnnkit is installed in that
-environment. With ``sandbox`` on it runs under bubblewrap
+environment. The kernel inherits the verdict channel of :mod:`autograder.verdicts`.
+With ``sandbox`` on it runs under bubblewrap
 (:mod:`autograder.sandbox`) and talks to the grader over unix sockets.
 
 Every kernel this process starts is registered until it is cleaned up, so the
@@ -54,6 +55,10 @@ class CappedKernelManager(AsyncKernelManager):
         return self._jail.wrap(command) if self._jail else command
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
+        """Launch the kernel with the write end of the grader's verdict channel open in it."""
+        from autograder.verdicts import kernel_fds
+
+        kw["pass_fds"] = tuple(kw.get("pass_fds", ())) + kernel_fds()
         await super()._async_launch_kernel(kernel_cmd, **kw)
         with _RUNNING_LOCK:
             _RUNNING.add(self)

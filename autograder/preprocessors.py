@@ -7,11 +7,14 @@
   ``raises-exception`` added by a student are dropped. A ``grade_id`` the
   source does not know loses its nbgrader metadata (it is the student's cell).
 - :class:`InjectIntegrityChecks`: a check cell before every test cell and at
-  the end (see :mod:`autograder.integrity`); it also guards each exercise
-  against calling its cnnkit counterpart.
+  the end (see :mod:`autograder.integrity`); it also guards each exercise with
+  its allow-list (:mod:`autograder.guard`), trusting the cells whose source is
+  the instructor's (``trusted_cells``, see :func:`autograder.safeguards.cell_file_name`).
 - :class:`ScrubTestOutputs` (feedback): the error of a test cell is shown as
   ``ExceptionName: message``; the traceback, which quotes hidden test lines,
-  is dropped.
+  is dropped. An output of any cell that quotes a line of the instructor's
+  solutions or hidden tests (a notebook that read the source from disk) is
+  replaced by a notice.
 """
 
 from __future__ import annotations
@@ -20,10 +23,10 @@ import copy
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Dict, Unicode
+from traitlets import Dict, Int, List, Unicode
 
-from autograder.integrity import CELL_METADATA_KEY, check_cell_source
-from autograder.notebooks import is_exercise_cell, is_test_cell
+from autograder.integrity import CELL_METADATA_KEY, check_cell_setup, check_cell_source, load_manifest
+from autograder.notebooks import is_test_cell
 
 
 class RestoreTestCells(NbGraderPreprocessor):
@@ -51,41 +54,82 @@ class RestoreTestCells(NbGraderPreprocessor):
 class InjectIntegrityChecks(NbGraderPreprocessor):
     """Insert a check cell before each test cell and one at the end."""
 
-    nonce = Unicode(help="random token of this grading run").tag(config=True)
+    secret = Unicode(help="hex secret of this submission (autograder.verdicts.token)").tag(config=True)
+    verdict_fd = Int(-1, help="the verdict channel's file descriptor, inherited by the kernel").tag(config=True)
     manifest_path = Unicode(help="JSON manifest written by the worker").tag(config=True)
+    exercises = Dict(help="grade_id -> {names, allowed} of the assignment's exercises").tag(config=True)
+    trusted_cells = List(Unicode(), help="ipykernel file names of the instructor's code cells").tag(config=True)
 
     def preprocess(self, nb, resources):
-        if not self.nonce:
+        if not self.secret:
             return nb, resources
-        self._exercises = [cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells
-                           if is_exercise_cell(cell) and "grade_id" in cell.metadata["nbgrader"]]
+        from autograder.verdicts import token
+
+        notebook = resources.get("unique_key", "notebook")
+        if self.manifest_path not in _MANIFESTS:
+            _MANIFESTS[self.manifest_path] = load_manifest(self.manifest_path)
+        setup = check_cell_setup(self.verdict_fd, _MANIFESTS[self.manifest_path], self.exercises,
+                                 self.trusted_cells)
         cells, index = [], 0
+
+        def check():
+            source = check_cell_source(setup, notebook, index, token(bytes.fromhex(self.secret), notebook, index))
+            cell = nbformat.v4.new_code_cell(source)
+            cell.metadata[CELL_METADATA_KEY] = index
+            cell.id = f"autograder-integrity-{index}"
+            return cell
+
         for cell in nb.cells:
             if is_test_cell(cell):
-                cells.append(self._check_cell(index))
+                cells.append(check())
                 index += 1
             cells.append(cell)
-        cells.append(self._check_cell(index))
+        cells.append(check())
         nb.cells = cells
         return nb, resources
 
-    def _check_cell(self, index):
-        cell = nbformat.v4.new_code_cell(
-            check_cell_source(self.nonce, index, self.manifest_path, self._exercises))
-        cell.metadata[CELL_METADATA_KEY] = index
-        cell.id = f"autograder-integrity-{index}"
-        return cell
+
+_MANIFESTS: dict = {}
 
 
 class ScrubTestOutputs(NbGraderPreprocessor):
-    """Replace the traceback of a failed test cell by its one-line error."""
+    """Replace the traceback of a failed test cell by its one-line error; drop outputs quoting the source."""
+
+    instructor_lines = List(Unicode(), help="lines of solutions and hidden tests no output may quote").tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
         if is_test_cell(cell):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     output["traceback"] = [error_line(output)]
+        if self.instructor_lines and cell.get("outputs"):
+            cell["outputs"] = [_NOTICE if self._quotes_source(o) else o for o in cell["outputs"]]
         return cell, resources
+
+    def _quotes_source(self, output) -> bool:
+        # not the traceback: it quotes the student's own code, which may equal a solution line
+        text = str(output.get("text", "")) + str(output.get("evalue", "")) + str(output.get("data", ""))
+        return any(line in text for line in self.instructor_lines)
+
+
+_NOTICE = nbformat.v4.new_output("stream", name="stdout",
+                                 text="[output removed by the grader: it quoted the instructor's notebook]\n")
+
+
+def instructor_lines(source_nb, min_length: int = 20) -> list[str]:
+    """Lines of the solution regions and hidden tests of a source notebook, at least ``min_length`` long."""
+    found, inside = set(), False
+    for cell in source_nb.cells:
+        for line in cell.source.splitlines():
+            marker = line.strip()
+            if marker in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
+                inside = True
+            elif marker in ("### END SOLUTION", "### END HIDDEN TESTS"):
+                inside = False
+            elif inside and len(marker) >= min_length:
+                found.add(marker)
+        inside = False
+    return sorted(found)
 
 
 def error_line(output) -> str:

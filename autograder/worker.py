@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import secrets
 import shutil
 import tempfile
 import threading
@@ -152,6 +151,7 @@ def _grade_in(scratch: Path, task: Task) -> dict:
 
     from autograder.config import nbgrader_config
     from autograder.notebooks import read_notebook
+    from autograder.safeguards import Safeguards
 
     template = _template(task.source_assignment)
     course = scratch / "course"
@@ -171,11 +171,10 @@ def _grade_in(scratch: Path, task: Task) -> dict:
             return failed(task, f"corrupt notebook: {error}")
         shutil.copy(path, submitted / f"{name}.ipynb")
 
-    nonce = secrets.token_hex(8)
     config = nbgrader_config(course, db_url, task.limits)
     config.RestoreTestCells.released_metadata = template.released_metadata
-    config.InjectIntegrityChecks.nonce = nonce
-    config.InjectIntegrityChecks.manifest_path = _STATE["manifest"]
+    safeguards = Safeguards(Path(task.source_assignment), _STATE["manifest"])
+    safeguards.open(config, submitted)
     config.CappedKernelManager.sandbox_readable = [_STATE["manifest"]]
     config.CappedKernelManager.sandbox_scratch = str(scratch)
     coursedir = CourseDirectory(config=config)
@@ -199,12 +198,13 @@ def _grade_in(scratch: Path, task: Task) -> dict:
         return failed(task, f"nbgrader could not grade it: {_last_error(log)}")
     finally:
         watchdog.cancel()
+        safeguards.close()
     if wall["fired"]:
         return failed(task, f"wall limit of {task.limits.wall_limit}s exceeded")
 
     from autograder.collect import collect_result
 
-    result = collect_result(task, course, db_url, nonce)
+    result = collect_result(task, course, db_url, safeguards)
     if task.feedback_dir:
         try:
             write_feedback(coursedir, config)

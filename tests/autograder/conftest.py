@@ -18,5 +18,5 @@ def bundle(tmp_path_factory):
     run = autograder("grade", submissions, "--out", out, "--jobs", 2, *LIMITS, "--source", FIXTURE_SOURCE)
     plan = json.loads((submissions / "EXPECTED.json").read_text())
     return {"root": root, "submissions": submissions, "out": out, "run": run, "expected": plan["expected"],
-            "calls_cnnkit_exercise": plan["calls_cnnkit_exercise"],
+            "calls_cnnkit_exercise": plan["calls_cnnkit_exercise"], "zero_on_target": plan["zero_on_target"],
             "grades": read_grades(out / "grades.csv"), "files_before": before}

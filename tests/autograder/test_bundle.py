@@ -39,12 +39,16 @@ def test_tricks_on_test_cells_score_per_question_like_partly_right(bundle):
         assert {c: grades[student][c] for c in columns} == reference, student
 
 
-def test_calling_the_cnnkit_counterpart_earns_nothing_for_that_exercise(bundle):
-    """Does an exercise that only calls cnnkit score 0 on every one of its test cells?"""
+def test_calling_cnnkit_cloning_or_borrowing_earns_nothing_for_that_exercise(bundle):
+    """Does an exercise that calls its counterpart, a FunctionType clone of it, or another cnnkit op score 0?"""
     exercise = bundle["calls_cnnkit_exercise"]
-    row = bundle["grades"]["calls-cnnkit"]
-    own = {c: row[c] for c in row if c.startswith(f"test_{exercise}")}
-    assert own and all(float(v) == 0 for v in own.values()), own
+    assert sorted(bundle["zero_on_target"]) == ["borrow", "calls-cnnkit", "clone"]
+    for student in bundle["zero_on_target"]:
+        row = bundle["grades"][student]
+        own = {c: row[c] for c in row if c.startswith(f"test_{exercise}")}
+        assert own and all(float(v) == 0 for v in own.values()), (student, own)
+        others = {c: row[c] for c in row if c.startswith("test_") and c not in own}
+        assert others == {c: bundle["grades"]["full"][c] for c in others}, (student, others)
 
 
 def test_reasons_name_the_cause(bundle):
@@ -57,6 +61,14 @@ def test_reasons_name_the_cause(bundle):
     assert "numpy.allclose redefined" in grades["patch-numpy"]["reason"]
     assert "cnnkit.checking.assert_close redefined" in grades["patch-checking"]["reason"]
     assert "showtraceback replaced" in grades["hide-tracebacks"]["reason"]
+    assert "numpy.allclose redefined" in grades["forge"]["reason"] and "builtins.print redefined" in grades["forge"]["reason"]
+    assert "static scan: " in grades["forge"]["reason"] and "uses builtins (patching)" in grades["forge"]["reason"]
+    exercise = bundle["calls_cnnkit_exercise"]
+    assert f"{exercise} cell line 4: uses __code__ (introspection)" in grades["clone"]["reason"]
+    assert f"forbidden call: {exercise} called cnnkit." in grades["clone"]["reason"]
+    assert f"forbidden call: {exercise} called cnnkit." in grades["borrow"]["reason"]
+    assert "uses glob" in grades["read-source"]["reason"] and "'..' path" in grades["read-source"]["reason"]
+    assert "'..' path" in grades["writes-parent"]["reason"]
     assert "timeout" in grades["infinite-loop"]["reason"]
     assert "memory cap" in grades["memory-bomb"]["reason"]
     assert grades["full"]["reason"] == ""
