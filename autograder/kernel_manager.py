@@ -12,11 +12,13 @@ import sys
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Integer
 
+from autograder.config import Limits
+
 
 class CappedKernelManager(AsyncKernelManager):
     """An AsyncKernelManager whose kernel has a memory cap and quiet warnings."""
 
-    memory_mb = Integer(2048, help="Address-space cap of the kernel in MiB.").tag(config=True)
+    memory_mb = Integer(Limits().memory_mb, help="Address-space cap of the kernel in MiB.").tag(config=True)
 
     def format_kernel_cmd(self, extra_arguments=None):
         """``python -m autograder.kernel --memory-mb N -f <connection file> [extra...]``."""

@@ -21,6 +21,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.errors import UsageError
+
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 _CANVAS = re.compile(r"^[^_]+_(?:LATE_)?(\d+)_\d+_")
 _STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]*$")
@@ -98,7 +100,7 @@ def collect_submissions(folder: Path, assignments: dict, unpack_dir: Path) -> li
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise ValueError(f"SUBMISSIONS must be a folder, got {folder}")
+        raise UsageError(f"SUBMISSIONS must be a folder, got {folder}")
     found: dict[tuple[str, str], Submission] = {}
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):

@@ -57,7 +57,6 @@ class Task:
 class Template:
     course: Path
     db_file: Path
-    released_metadata: dict
     notebook_names: list
 
 
@@ -90,21 +89,14 @@ def initialise_worker() -> None:
 
 
 def _template(source_assignment: str) -> Template:
-    from autograder.notebooks import read_notebook
     from autograder.release import generate_into
 
     if source_assignment not in _TEMPLATES:
         root = Path(tempfile.mkdtemp(prefix="template-", dir=_STATE["scratch"]))
         db_file = root / "gradebook.db"
         released = generate_into(root / "course", Path(source_assignment), f"sqlite:///{db_file}")
-        metadata, names = {}, []
-        for path in sorted(released.glob("*.ipynb")):
-            names.append(path.stem)
-            for cell in read_notebook(path).cells:
-                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-                if grade_id:
-                    metadata[grade_id] = dict(cell.metadata)
-        _TEMPLATES[source_assignment] = Template(root / "course", db_file, metadata, names)
+        names = [path.stem for path in sorted(released.glob("*.ipynb"))]
+        _TEMPLATES[source_assignment] = Template(root / "course", db_file, names)
     return _TEMPLATES[source_assignment]
 
 
@@ -190,7 +182,6 @@ def _grade_in(scratch: Path, task: Task) -> dict:
 
     nonce = secrets.token_hex(8)
     config = nbgrader_config(course, db_url, task.limits)
-    config.RestoreTestCells.released_metadata = template.released_metadata
     config.InjectIntegrityChecks.nonce = nonce
     config.InjectIntegrityChecks.manifest_path = _STATE["manifest"]
     coursedir = CourseDirectory(config=config)
