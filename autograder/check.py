@@ -2,13 +2,14 @@
 
 Prints the points of each question and, for a failed test, its one-line error
 (the assertion message the test wrote), never the hidden test source or its
-traceback. Grading runs in a :class:`autograder.worker.Worker` whose scratch
-folder goes when the check ends (also on Ctrl-C or an error); a grader error is
-retried once.
+traceback. Grading runs like ``grade`` with one worker process
+(:mod:`autograder.pool`): a grader error is retried once, Ctrl-C stops the
+worker and its kernel, and the temporary folder goes when the check ends.
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from autograder.config import Limits, list_assignments
@@ -32,7 +33,8 @@ def run_check(notebook: Path, *, source_directory: Path, assignment: str | None 
               limits: Limits | None = None, stream) -> int:
     """Grade ``notebook``, print the report on ``stream``, return the exit code."""
     from autograder.grade import Course
-    from autograder.worker import ATTEMPTS, Task, Worker, is_grader_error
+    from autograder.pool import grade_all
+    from autograder.worker import Task
 
     notebook = Path(notebook)
     if not notebook.is_file():
@@ -47,11 +49,10 @@ def run_check(notebook: Path, *, source_directory: Path, assignment: str | None 
     stems = course.notebooks[name]
     task = Task(student_id="self-check", assignment=name, notebooks={stems[0]: str(notebook.resolve())},
                 source_assignment=str(Path(source_directory) / name), limits=limits or Limits())
-    with Worker() as worker:
-        for _ in range(ATTEMPTS):
-            result = worker.grade(task)
-            if not is_grader_error(result):
-                break
+    results = []
+    with tempfile.TemporaryDirectory(prefix="autograder-check-") as scratch:
+        grade_all([task], jobs=1, scratch=Path(scratch), on_result=lambda index, result: results.append(result))
+    [result] = results
     if result["status"] == "failed":
         stream.write(f"{notebook.name}: could not be graded: {result['reason']}\n")
         return EXIT_NOT_GRADED

@@ -21,7 +21,10 @@ from autograder.errors import GradebookNotWritten, UsageError
 from autograder.notebooks import graded_cells, read_notebook
 from autograder.report import Progress, grades_csv_text, row_of, summary_table
 from autograder.submissions import collect_submissions
-from autograder.worker import Task, failed
+from autograder.worker import Task, failed, is_grader_error
+
+#: What a result that failed on every attempt because of the grader adds to its reason.
+NOT_CACHED = " (not cached; re-run to retry)"
 
 
 class GradingInterrupted(KeyboardInterrupt):
@@ -135,7 +138,8 @@ def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_D
 
         def finished(index: int, result: dict) -> None:
             key, task = pending[index]
-            cache.save(key, result)
+            if not cache.save(key, result) and is_grader_error(result):
+                result["reason"] += NOT_CACHED
             results[key] = result
             progress.update(f"{task.student_id}/{task.assignment}: {result['status']} "
                             f"({result.get('seconds', 0):.1f}s)")

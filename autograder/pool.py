@@ -1,4 +1,4 @@
-"""The worker processes of ``grade``, under the parent's control.
+"""The worker processes of ``grade`` and ``check``, under the parent's control.
 
 Each process runs one :class:`autograder.worker.Worker` and grades the tasks
 the parent sends it over a pipe, one at a time, so the parent always knows
@@ -7,9 +7,8 @@ that dies breaks its pool for every queued task, and running workers cannot be
 stopped.)
 
 - A grader error, or a process that dies while grading, puts the task back
-  once (:data:`autograder.worker.ATTEMPTS`); a dead process is replaced. When
-  the retry fails too, the final result says ``grader error ... (not cached;
-  re-run to retry)``.
+  once (:data:`ATTEMPTS`); a dead process is replaced. When the retry fails
+  too, the grader error is the task's result.
 - Ctrl-C: the processes ignore SIGINT (a terminal sends it to the whole process
   group), so the parent decides. It sends SIGTERM; a worker then kills its
   kernel, removes its folder and exits. One still alive after
@@ -30,12 +29,12 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable
 
-from autograder.worker import ATTEMPTS, Task, Worker, grader_error, is_grader_error
+from autograder.worker import Task, Worker, grader_error, is_grader_error
 
+#: Tries per task: a grader error is retried once.
+ATTEMPTS = 2
 #: Seconds a worker gets to stop after SIGTERM before it is killed.
 STOP_SECONDS = 5
-#: What a result that failed on every attempt because of the grader adds to its reason.
-NOT_CACHED = " (not cached; re-run to retry)"
 
 
 def _serve(connection, parent: str) -> None:
@@ -140,10 +139,8 @@ def grade_all(tasks: list[Task], *, jobs: int, scratch: Path, on_result: Callabl
                     slot.connection.close()
                 if is_grader_error(result) and tries[index] < ATTEMPTS:
                     queue.appendleft((index, task))
-                    continue
-                if is_grader_error(result):
-                    result["reason"] += NOT_CACHED
-                on_result(index, result)
+                else:
+                    on_result(index, result)
     except BaseException:
         _stop(slots, now=True)
         raise

@@ -1,21 +1,20 @@
 """Grade one submission in a scratch nbgrader course: the :class:`Worker`.
 
 A worker imports nbgrader once and grades many submissions. It owns a scratch
-folder (``autograder-worker-*``, also the process's ``tempfile.tempdir`` while
-the worker lives) holding the integrity manifest, the kernels' connection
-files and, per assignment, a template built once (nbgrader
-GenerateAssignment into a private scratch course, which fills a template
-gradebook with the source cells, points and checksums). Each submission then
-gets its own folder inside it with a copy of that source and gradebook, so
-student code cannot reach ``solutions/``, the run's gradebook or another
-student's files through relative paths. Closing the worker removes the folder;
-a folder deleted under a running worker is made again before the next task.
+folder (``autograder-worker-*``, also ``tempfile.tempdir`` while it lives: the
+kernels' connection files go there) with the integrity manifest and, per
+assignment, a template built once by nbgrader's GenerateAssignment (source
+cells, points and checksums in a template gradebook). Each submission gets its
+own folder inside it with a copy of that source and gradebook, so student code
+cannot reach ``solutions/``, the run's gradebook or another student's files
+through relative paths. Closing the worker removes the folder; a folder deleted
+under a running worker is made again before the next task.
 
 A result is final when it reflects the submission (graded, flagged, or failed
 because of the notebook: missing, corrupt, kernel died, wall limit). When the
-grader itself fails (nbgrader error, vanished folder, locked database, ...)
-the result is a *grader error* (:func:`is_grader_error`): never cached, and
-retried once (:data:`ATTEMPTS`) by ``grade`` and ``check``.
+grader itself fails (nbgrader error, vanished folder, locked database, ...) it
+is a *grader error* (:func:`is_grader_error`): never cached, retried once
+(:mod:`autograder.pool`).
 """
 
 from __future__ import annotations
@@ -34,10 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.config import Limits
-
-#: Tries per submission: a grader error is retried once.
-ATTEMPTS = 2
-
 
 @dataclass
 class Task:
@@ -71,6 +66,8 @@ class Template:
 
 
 class _Capture(logging.Handler):
+    """Keeps nbgrader's warnings and errors (the reason a notebook could not be graded)."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
         self.lines: list[str] = []

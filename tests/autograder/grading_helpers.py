@@ -57,7 +57,7 @@ def add_submission(samples: Path, sample: str, inbox: Path, student: str | None 
     """Copy ``sample``'s notebook into ``inbox/<student>/``; ``sleep`` adds a first cell sleeping that long."""
     notebook = json.loads((samples / sample / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
     if sleep is not None:
-        notebook["cells"].insert(0, {"cell_type": "code", "execution_count": None, "metadata": {},
+        notebook["cells"].insert(0, {"cell_type": "code", "execution_count": None, "metadata": {}, "id": "sleep",
                                      "outputs": [], "source": f"import time\ntime.sleep({sleep})\n"})
     target = inbox / (student or sample) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,8 @@ from grading_helpers import (ASSIGNMENT, FIXTURE_SOURCE, LIMITS, REPO, add_submi
 
 pytestmark = pytest.mark.slow
 
-# Runs `python -m autograder check ...` with a fault in the first FAULTS calls of Autograde.start.
+# `python driver.py check ...`: the worker processes (spawned: they import this file as
+# __mp_main__) get FAULT in the first FAULTS calls of Autograde.start, counted in FAULT_CALLS.
 DRIVER = r"""
 import os, shutil, sqlite3, sys
 from pathlib import Path
@@ -30,16 +31,15 @@ from pathlib import Path
 import nbgrader.converters
 from nbgrader.converters.base import NbGraderException
 
-from autograder.cli import main
-
-fault, faults, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-original, calls = nbgrader.converters.Autograde.start, []
+original = nbgrader.converters.Autograde.start
 
 
 def start(self):
-    calls.append(fault)
-    if len(calls) > faults:
+    with open(os.environ["FAULT_CALLS"], "a") as calls:
+        calls.write("call\n")
+    if len(Path(os.environ["FAULT_CALLS"]).read_text().split()) > int(os.environ["FAULTS"]):
         return original(self)
+    fault = os.environ["FAULT"]
     if fault == "nbgrader-exception":
         raise NbGraderException("Please see the error log")
     if fault == "vanished-scratch":  # <worker folder>/submission-*/course
@@ -55,36 +55,40 @@ def start(self):
 
 
 nbgrader.converters.Autograde.start = start
-code = main(argv)
-print(f"autograde calls: {len(calls)}")
-sys.exit(code)
+
+if __name__ == "__main__":
+    from autograder.cli import main
+
+    sys.exit(main(sys.argv[1:]))
 """
 
 
-def _check_with_fault(fault, faults, notebook, tmpdir):
-    args = ["check", notebook, *LIMITS, "--source", FIXTURE_SOURCE]
-    return subprocess.run([sys.executable, "-c", DRIVER, fault, str(faults), *map(str, args)], cwd=REPO,
-                          capture_output=True, text=True, timeout=900, env=environment(tmpdir))
+def _check_with_fault(fault, faults, notebook, tmp_path):
+    driver, calls = tmp_path / "driver.py", tmp_path / "autograde-calls"
+    driver.write_text(DRIVER)
+    run = subprocess.run([sys.executable, str(driver), "check", str(notebook), *LIMITS, "--source", str(FIXTURE_SOURCE)],
+                         cwd=REPO, capture_output=True, text=True, timeout=900,
+                         env=environment(fresh_tmpdir(tmp_path), FAULT=fault, FAULTS=str(faults), FAULT_CALLS=str(calls)))
+    return run, len(calls.read_text().split())
 
 
 @pytest.mark.parametrize("fault", ["nbgrader-exception", "vanished-scratch", "locked-database"])
 def test_a_grader_fault_is_retried_once(fault, samples, tmp_path):
     """Does a fault of nbgrader, a deleted scratch folder or a locked gradebook cost one retry, not the grade?"""
     notebook = add_submission(samples, "full", tmp_path / "inbox")
-    tmpdir = fresh_tmpdir(tmp_path)
-    run = _check_with_fault(fault, 1, notebook, tmpdir)
+    run, calls = _check_with_fault(fault, 1, notebook, tmp_path)
     assert run.returncode == 0 and "4 / 4 autograded points" in run.stdout, run.stdout + run.stderr
-    assert "autograde calls: 2" in run.stdout
-    assert os.listdir(tmpdir) == []
+    assert calls == 2
+    assert os.listdir(tmp_path / "tmpdir") == []
 
 
 def test_a_fault_that_persists_says_grader_error(samples, tmp_path):
     """When the retry fails too, does check exit 3 saying it was the grader's fault?"""
     notebook = add_submission(samples, "full", tmp_path / "inbox")
-    run = _check_with_fault("nbgrader-exception", 2, notebook, fresh_tmpdir(tmp_path))
+    run, calls = _check_with_fault("nbgrader-exception", 2, notebook, tmp_path)
     assert run.returncode == 3, run.stdout + run.stderr
     assert "could not be graded: grader error: nbgrader could not grade it" in run.stdout
-    assert "autograde calls: 2" in run.stdout
+    assert calls == 2
 
 
 def _kill_grading_worker(run, seconds=300):

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 import zipfile
 
 import pytest
 
-from grading_helpers import (ASSIGNMENT, FIXTURE_SOURCE, LIMITS, add_submission, autograder, environment,
-                             fresh_tmpdir, processes_with_tmpdir, read_grades)
+from grading_helpers import (ASSIGNMENT, FIXTURE_SOURCE, LIMITS, REPO, add_submission, autograder, environment,
+                             fresh_tmpdir, grading_worker, processes_with_tmpdir, read_grades, wait_for)
 
 pytestmark = pytest.mark.slow
 
@@ -40,6 +43,26 @@ def test_check_leaves_no_temporary_files(samples, tmp_path):
     tmpdir = fresh_tmpdir(tmp_path)
     run = autograder("check", notebook, *LIMITS, "--source", FIXTURE_SOURCE, env=environment(tmpdir))
     assert "4 / 4 autograded points" in run.stdout
+    assert os.listdir(tmpdir) == []
+
+
+def test_an_interrupted_check_leaves_nothing(samples, tmp_path):
+    """Does Ctrl-C during check stop it with exit 130, its kernel gone and its TMPDIR empty?"""
+    notebook = add_submission(samples, "full", tmp_path / "inbox", sleep=600)
+    tmpdir = fresh_tmpdir(tmp_path)
+    run = subprocess.Popen([sys.executable, "-m", "autograder", "check", str(notebook), "--timeout", "900",
+                            "--wall", "900", "--source", str(FIXTURE_SOURCE)], cwd=REPO, env=environment(tmpdir),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        wait_for(lambda: grading_worker(run.pid), 300, "check to start its kernel")
+        os.killpg(run.pid, signal.SIGINT)
+        stdout, stderr = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert run.returncode == 130, stdout + stderr
+    assert stderr.strip().splitlines() == ["interrupted"], stderr
+    wait_for(lambda: not processes_with_tmpdir(tmpdir), 10, "the kernel to end")
     assert os.listdir(tmpdir) == []
 
 
