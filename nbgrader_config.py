@@ -1,32 +1,23 @@
-"""nbgrader configuration for instructors who run nbgrader's own tools (formgrader, CLI).
+"""nbgrader configuration of this repository, for nbgrader's own tools.
 
-`python -m autograder` does not read this file: it builds the same settings in
-code (autograder/config.py) for scratch courses. This file mirrors them for the
-repository itself: solutions/ is the source directory, course/ the release
-directory, and the gradebook lives outside the tracked tree.
+The formgrader, the Validate button and nbgrader's CLI (``nbgrader
+generate_assignment``, ``autograde``, ``generate_feedback``) read this file. It
+holds no setting of its own: it calls :func:`autograder.config.repository_config`,
+the same builder ``python -m autograder`` grades with, so every path gets the
+same limits, kernel, restored test cells and feedback rules (hidden tests and
+the tracebacks of test cells are removed from feedback). Layout: solutions/ is
+the source folder, course/ the release folder, the gradebook is
+.nbgrader/gradebook.db (not tracked).
 """
 
 import os
-
-c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+import sys
 
 _ROOT = os.path.dirname(os.path.abspath(__file__))
-# The formgrader opens the gradebook at start-up: its folder must exist (it is gitignored).
-os.makedirs(os.path.join(_ROOT, ".nbgrader"), exist_ok=True)
+if _ROOT not in sys.path:  # grade with this checkout's autograder, installed or not
+    sys.path.insert(0, _ROOT)
 
-c.CourseDirectory.root = _ROOT
-c.CourseDirectory.course_id = "cnn-course"
-c.CourseDirectory.source_directory = "solutions"
-c.CourseDirectory.release_directory = "course"
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_ROOT, ".nbgrader", "gradebook.db")
+from autograder.config import repository_config  # noqa: E402
 
-# Restore deleted or edited test cells from the source when autograding.
-c.OverwriteCells.add_missing_cells = True
-# Per-cell timeout in seconds (nbgrader ignores --ExecutePreprocessor.timeout when this is set).
-c.Execute.timeout = 60
-# Feedback never shows hidden tests.
-c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
-    "nbgrader.preprocessors.ClearHiddenTests",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-]
+c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+c.merge(repository_config(_ROOT))

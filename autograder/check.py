@@ -2,14 +2,18 @@
 
 Prints the points of each question and, for a failed test, its one-line error
 (the assertion message the test wrote), never the hidden test source or its
-traceback.
+traceback. Grading runs like ``grade`` with one worker process
+(:mod:`autograder.pool`): a grader error is retried once, Ctrl-C stops the
+worker and its kernel, and the temporary folder goes when the check ends.
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from autograder.config import Limits, list_assignments
+from autograder.errors import UsageError
 from autograder.notebooks import read_notebook
 from autograder.report import format_number
 
@@ -20,19 +24,21 @@ def _assignment_for(notebook: Path, source_directory: Path, assignment: str | No
     available = list_assignments(source_directory)
     name = assignment or notebook.stem
     if name not in available:
-        raise ValueError(f"check: no assignment {name!r} in {source_directory} (name the notebook "
+        raise UsageError(f"check: no assignment {name!r} in {source_directory} (name the notebook "
                          f"NN_name.ipynb or pass --assignment; available: {', '.join(available) or 'none'})")
     return name
 
 
-def run_check(notebook: Path, source_directory: Path, assignment: str | None, limits: Limits, stream) -> int:
+def run_check(notebook: Path, *, source_directory: Path, assignment: str | None = None,
+              limits: Limits | None = None, stream) -> int:
     """Grade ``notebook``, print the report on ``stream``, return the exit code."""
     from autograder.grade import Course
-    from autograder.worker import Task, grade_task, initialise_worker
+    from autograder.pool import grade_all
+    from autograder.worker import Task
 
     notebook = Path(notebook)
     if not notebook.is_file():
-        raise ValueError(f"check: NOTEBOOK {notebook} does not exist")
+        raise UsageError(f"check: NOTEBOOK {notebook} does not exist")
     name = _assignment_for(notebook, Path(source_directory), assignment)
     try:
         read_notebook(notebook)
@@ -40,10 +46,13 @@ def run_check(notebook: Path, source_directory: Path, assignment: str | None, li
         stream.write(f"{notebook.name}: could not be graded: corrupt notebook: {error}\n")
         return EXIT_NOT_GRADED
     course = Course(source_directory)
-    initialise_worker()
     stems = course.notebooks[name]
-    result = grade_task(Task("self-check", name, {stems[0]: str(notebook.resolve())},
-                             str(Path(source_directory) / name), limits))
+    task = Task(student_id="self-check", assignment=name, notebooks={stems[0]: str(notebook.resolve())},
+                source_assignment=str(Path(source_directory) / name), limits=limits or Limits())
+    results = []
+    with tempfile.TemporaryDirectory(prefix="autograder-check-") as scratch:
+        grade_all([task], jobs=1, scratch=Path(scratch), on_result=lambda index, result: results.append(result))
+    [result] = results
     if result["status"] == "failed":
         stream.write(f"{notebook.name}: could not be graded: {result['reason']}\n")
         return EXIT_NOT_GRADED

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from autograder.config import RELEASE_DIRECTORY, SOURCE_DIRECTORY, Limits, resolve_assignments
+from autograder.errors import GradebookNotWritten, UsageError
 
 DESCRIPTION = """\
 Release, grade and check the notebooks of the CNN course with nbgrader.
@@ -40,7 +41,11 @@ commands:
                             DIR/feedback/<student>/<assignment>/
                             <nb>.html (no hidden test source), the gradebook
                             DIR/gradebook.db, and DIR/.results/ (per-submission
-                            results reused by a re-run or an interrupted run).
+                            results reused by a re-run or an interrupted run
+                            while nothing that decides the grade changed;
+                            --force or --student ID grade again).
+                            Ctrl-C stops the workers and their kernels within
+                            seconds, keeps every finished result and exits 130.
   export DIR                rebuild DIR/grades.csv and write the LMS files in
                             DIR/lms/: canvas-import.csv (Canvas gradebook
                             import), canvas-feedback-<assignment>.zip and
@@ -58,7 +63,9 @@ status in grades.csv:
             helpers or IPython's error display, or its cells use introspection
             or patching (static scan); reason names what and where.
   failed    could not be graded (corrupt or missing notebook, kernel died,
-            wall limit exceeded); score 0, reason says which.
+            wall limit exceeded); score 0, reason says which. When the
+            grader itself failed twice (reason "grader error ... (not
+            cached; re-run to retry)"), nothing is cached: a re-run retries.
 """
 
 EPILOG = """\
@@ -70,15 +77,36 @@ examples:
   python -m autograder export graded/
   python -m autograder grade exports/ --out graded/ --timeout 30 --memory 1024
   python -m autograder grade exports/ --out graded/ --sandbox on
+  python -m autograder grade exports/ --out graded/ --student alice --student 4242
   python -m autograder check course/01_convolution/01_convolution.ipynb
 
 exit codes:
   0  release/grade: done (per-student outcomes are in grades.csv);
      release --check: course/ is up to date; check: full autograded marks
   1  release --check: course/ is stale; check: points missing or flagged;
-     intake/grade --strict: intake found something ambiguous
+     intake/grade --strict: intake found something ambiguous;
+     grade: the gradebook could not be written (grades.csv is)
   2  usage error (bad option, unknown assignment, no submissions found)
   3  check: the notebook could not be graded (corrupt, kernel died, ...)
+  130  interrupted (Ctrl-C); grade: re-run to resume
+"""
+
+GRADE_EPILOG = """\
+what is cached:
+  DIR/.results/ holds one result per submission, saved the moment it is
+  graded. A run reuses it while nothing that decides the grade changed: the
+  submitted files, the assignment's source folder, cnnkit, the grader's code,
+  the versions of Python, numpy and nbgrader, the limits and --no-feedback.
+  --force grades everything again; --student ID grades that student again.
+  A grader error (nbgrader failed, a worker died, the scratch folder vanished,
+  ...) is retried once and never cached: its row says "grader error ... (not
+  cached; re-run to retry)".
+
+interrupting:
+  Ctrl-C stops the workers and their kernels within seconds, keeps every
+  finished result, prints "interrupted: N of M graded; re-run to resume" and
+  exits 130; grades.csv and the gradebook are written only by a run that ends.
+  Run the same command again to resume. No temporary folder is left behind.
 """
 
 
@@ -116,7 +144,8 @@ def _add_limits(parser) -> None:
 def _limits(args) -> Limits:
     from autograder.sandbox import resolve_sandbox
 
-    return Limits(args.timeout, args.wall, args.memory, resolve_sandbox(args.sandbox))
+    return Limits(cell_timeout=args.timeout, wall_limit=args.wall, memory_mb=args.memory,
+                  sandbox=resolve_sandbox(args.sandbox))
 
 
 def _add_intake(parser) -> None:
@@ -153,14 +182,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source(release)
 
     grade = commands.add_parser("grade", help="grade a folder of submissions",
-                                description="Grade every submission in SUBMISSIONS into DIR.")
-    grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
-    grade.add_argument("--out", type=Path, required=True, metavar="DIR")
+                                description="Grade every submission in SUBMISSIONS into DIR.",
+                                epilog=GRADE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS",
+                       help="<student>/<assignment>/<notebook>.ipynb folders and/or per-student zips")
+    grade.add_argument("--out", type=Path, required=True, metavar="DIR",
+                       help="where grades.csv, feedback/, gradebook.db and .results/ go")
     grade.add_argument("--jobs", type=_positive, default=1, metavar="N",
                        help="worker processes grading in parallel (default: %(default)s)")
     grade.add_argument("--db", default=None, metavar="URL",
                        help="gradebook database URL (default: sqlite DIR/gradebook.db; 'none' skips it)")
     grade.add_argument("--no-feedback", action="store_true", help="do not write feedback HTML")
+    grade.add_argument("--force", action="store_true",
+                       help="grade every submission again, ignoring the cached results in DIR/.results")
+    grade.add_argument("--student", action="append", default=[], metavar="ID",
+                       help="grade this student's submissions again, ignoring their cached results "
+                            "(repeatable); the others keep their cached results")
     _add_intake(grade)
     _add_limits(grade)
     _add_source(grade)
@@ -199,13 +236,14 @@ def _release(args) -> int:
 
     names = resolve_assignments(args.source, args.assignments)
     if args.check:
-        stale = release(args.source, args.release_dir, names, check=True)
+        stale = release(source_directory=args.source, release_directory=args.release_dir, assignments=names,
+                        check=True)
         for line in stale:
             print(f"stale: {args.release_dir / line}")
         if stale:
             print("course/ is stale: run `python -m autograder release`", file=sys.stderr)
         return 1 if stale else 0
-    for line in release(args.source, args.release_dir, names):
+    for line in release(source_directory=args.source, release_directory=args.release_dir, assignments=names):
         print(f"wrote {args.release_dir / line}")
     return 0
 
@@ -213,8 +251,10 @@ def _release(args) -> int:
 def _grade(args) -> int:
     from autograder.grade import print_summary, run_grade
 
-    rows = run_grade(args.submissions, args.out, args.source, args.jobs, _limits(args), args.db,
-                     feedback=not args.no_feedback, intake=_intake_options(args), preflight_stream=sys.stdout)
+    rows = run_grade(args.submissions, args.out, source_directory=args.source, jobs=args.jobs,
+                     limits=_limits(args), db_url=args.db, feedback=not args.no_feedback,
+                     force=args.force, students=args.student, intake=_intake_options(args),
+                     preflight_stream=sys.stdout)
     print_summary(rows, sys.stdout)
     print(f"wrote {args.out / 'grades.csv'}")
     return 0
@@ -242,7 +282,8 @@ def _export(args) -> int:
 def _check(args) -> int:
     from autograder.check import run_check
 
-    return run_check(args.notebook, args.source, args.assignment, _limits(args), sys.stdout)
+    return run_check(args.notebook, source_directory=args.source, assignment=args.assignment,
+                     limits=_limits(args), stream=sys.stdout)
 
 
 def _samples(args) -> int:
@@ -251,7 +292,8 @@ def _samples(args) -> int:
 
     [name] = resolve_assignments(args.source, [args.assignment])
     released = build_release(args.source, [name])[f"{name}/{name}.ipynb"].decode()
-    plan = build_samples(args.source / name / f"{name}.ipynb", released, name, args.out)
+    plan = build_samples(source_notebook=args.source / name / f"{name}.ipynb", released_text=released,
+                         assignment=name, out=args.out)
     print(f"wrote {len(plan['expected'])} samples to {args.out} (expectations in EXPECTED.json)")
     return 0
 
@@ -269,6 +311,12 @@ def main(argv=None) -> int:
     except AmbiguousIntake as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except ValueError as error:
+    except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except GradebookNotWritten as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as error:  # grade says how far it got; the rest just stops
+        print(("\n" if sys.stderr.isatty() else "") + (str(error) or "interrupted"), file=sys.stderr)
+        return 130

@@ -1,8 +1,14 @@
-"""Course layout and the nbgrader configuration the grader runs with.
+"""Course layout and the one nbgrader configuration every grading path uses.
 
 The layout is configuration, not code: ``solutions/`` holds the instructor
 source notebooks, ``course/`` the released student copies, one assignment per
 chapter folder ``NN_name/NN_name.ipynb``.
+
+:func:`nbgrader_config` is the only place that says how nbgrader grades here
+(limits, kernel, the preprocessors that restore test cells and scrub feedback).
+``python -m autograder`` calls it for its scratch courses; the repository's
+``nbgrader_config.py`` (formgrader, Validate, nbgrader's own CLI) and the
+config ``tools/lab.py`` writes call it through :func:`repository_config`.
 """
 
 from __future__ import annotations
@@ -11,9 +17,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.errors import UsageError
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRECTORY = REPO_ROOT / "solutions"
 RELEASE_DIRECTORY = REPO_ROOT / "course"
+#: Folder (git-ignored) of the gradebook nbgrader's own tools use in a checkout.
+GRADEBOOK_DIRECTORY = ".nbgrader"
 COURSE_ID = "cnn-course"
 ASSIGNMENT_PATTERN = re.compile(r"^\d\d_[A-Za-z0-9_]+$")
 
@@ -53,7 +63,7 @@ def list_assignments(source_directory: Path) -> list[str]:
     """Assignment names under ``source_directory``: folders ``NN_name`` holding ``NN_name.ipynb``."""
     source_directory = Path(source_directory)
     if not source_directory.is_dir():
-        raise ValueError(f"source directory {source_directory} does not exist")
+        raise UsageError(f"source directory {source_directory} does not exist")
     return sorted(
         path.name for path in source_directory.iterdir()
         if path.is_dir() and ASSIGNMENT_PATTERN.match(path.name)
@@ -68,7 +78,7 @@ def resolve_assignments(source_directory: Path, requested) -> list[str]:
         return available
     unknown = [name for name in requested if name not in available]
     if unknown:
-        raise ValueError(
+        raise UsageError(
             f"unknown assignment(s) {', '.join(unknown)}; {source_directory} has: "
             f"{', '.join(available) or 'none'}"
         )
@@ -85,17 +95,20 @@ def _put_interpreter_tools_on_path() -> None:
         os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
 
 
-def nbgrader_config(course_root: Path, db_url: str, limits: Limits | None = None):
-    """A traitlets Config for a scratch nbgrader course rooted at ``course_root``.
+def nbgrader_config(course_root: Path, db_url: str, limits: Limits | None = None, *,
+                    source_directory: str = "source", release_directory: str = "release"):
+    """A traitlets Config for an nbgrader course rooted at ``course_root``.
 
     Parameters
     ----------
     course_root : Path
-        Holds ``source/``, ``release/``, ``submitted/``, ``autograded/``, ``feedback/``.
+        Holds the source and release folders, ``submitted/``, ``autograded/``, ``feedback/``.
     db_url : str
         SQLAlchemy URL of the gradebook, e.g. ``sqlite:////tmp/x/gradebook.db``.
     limits : Limits, optional
-        Per-cell timeout and memory cap of the kernel (autograding only).
+        Per-cell timeout and memory cap of the kernel (the defaults of :class:`Limits`).
+    source_directory, release_directory : str
+        Folder names under ``course_root`` (nbgrader's defaults for a scratch course).
     """
     from traitlets.config import Config
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
@@ -109,8 +122,8 @@ def nbgrader_config(course_root: Path, db_url: str, limits: Limits | None = None
     c = Config()
     c.CourseDirectory.root = str(course_root)
     c.CourseDirectory.course_id = COURSE_ID
-    c.CourseDirectory.source_directory = "source"
-    c.CourseDirectory.release_directory = "release"
+    c.CourseDirectory.source_directory = source_directory
+    c.CourseDirectory.release_directory = release_directory
     c.CourseDirectory.db_url = db_url
     c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
     c.OverwriteCells.add_missing_cells = True
@@ -129,3 +142,19 @@ def nbgrader_config(course_root: Path, db_url: str, limits: Limits | None = None
     ]
     c.ClearHiddenTests.enforce_metadata = False
     return c
+
+
+def repository_config(root: Path = REPO_ROOT, limits: Limits | None = None):
+    """The nbgrader configuration of a checkout of this repository, rooted at ``root``.
+
+    What nbgrader's own tools (formgrader, the Validate button, ``nbgrader
+    autograde``, ``nbgrader generate_feedback``) run with: :func:`nbgrader_config`
+    with ``solutions/`` as the source folder, ``course/`` as the release folder
+    and the gradebook in ``root/.nbgrader/gradebook.db`` (created here: the
+    formgrader opens it at start-up; git ignores it).
+    """
+    root = Path(root).resolve()
+    (root / GRADEBOOK_DIRECTORY).mkdir(exist_ok=True)
+    db_url = f"sqlite:///{root / GRADEBOOK_DIRECTORY / 'gradebook.db'}"
+    return nbgrader_config(root, db_url, limits, source_directory=SOURCE_DIRECTORY.name,
+                           release_directory=RELEASE_DIRECTORY.name)

@@ -32,6 +32,8 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from autograder.errors import UsageError
+
 COURSE_FILE_NAME = "course.toml"
 
 
@@ -74,18 +76,18 @@ def _moment(value, zone: tzinfo, where: str) -> datetime:
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{where}: expected a date or time like 2025-10-06T23:59:00, got {value!r}") from None
+            raise UsageError(f"{where}: expected a date or time like 2025-10-06T23:59:00, got {value!r}") from None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, date):
         return datetime.combine(value, time(23, 59, 59), zone)
-    raise ValueError(f"{where}: expected a date or time like 2025-10-06T23:59:00, got {value!r}")
+    raise UsageError(f"{where}: expected a date or time like 2025-10-06T23:59:00, got {value!r}")
 
 
 def _number(table: dict, key: str, where: str, default):
     value = table.get(key, default)
     if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
-        raise ValueError(f"{where}.{key}: expected a number >= 0, got {value!r}")
+        raise UsageError(f"{where}.{key}: expected a number >= 0, got {value!r}")
     return value
 
 
@@ -103,14 +105,14 @@ def read_course_file(path: Path | None) -> CourseFile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise ValueError(f"--course: cannot read {path}: {error.strerror}") from None
+        raise UsageError(f"--course: cannot read {path}: {error.strerror}") from None
     except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"--course: {path} is not valid TOML: {error}") from None
+        raise UsageError(f"--course: {path} is not valid TOML: {error}") from None
     where = path.name
     try:
         zone = ZoneInfo(data.get("timezone", "UTC"))
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{where}: timezone must be a name like 'Europe/Berlin', got {data.get('timezone')!r}") from None
+        raise UsageError(f"{where}: timezone must be a name like 'Europe/Berlin', got {data.get('timezone')!r}") from None
     late = data.get("late", {})
     course = CourseFile(path=path, zone=zone, grace=timedelta(minutes=_number(late, "grace_minutes", f"{where}: late", 0)),
                         percent_per_day=float(_number(late, "percent_per_day", f"{where}: late", 0)),
@@ -118,7 +120,7 @@ def read_course_file(path: Path | None) -> CourseFile:
                         pattern=data.get("intake", {}).get("pattern"))
     unknown = sorted(set(late) - {"grace_minutes", "percent_per_day", "zero_after_days"})
     if unknown:
-        raise ValueError(f"{where}: [late] has unknown key(s) {', '.join(unknown)} "
+        raise UsageError(f"{where}: [late] has unknown key(s) {', '.join(unknown)} "
                          "(expected grace_minutes, percent_per_day, zero_after_days)")
     for name, table in data.get("assignments", {}).items():
         if "due" in table:
@@ -128,7 +130,7 @@ def read_course_file(path: Path | None) -> CourseFile:
     for number, table in enumerate(data.get("extensions", []), 1):
         label = f"{where}: extension {number}"
         if "student" not in table or ("due" in table) == ("days" in table):
-            raise ValueError(f"{label}: expected student and one of due or days, got {sorted(table)}")
+            raise UsageError(f"{label}: expected student and one of due or days, got {sorted(table)}")
         course.extensions.append(Extension(
             str(table["student"]), str(table.get("assignment", "")),
             _moment(table["due"], zone, f"{label}.due") if "due" in table else None,

@@ -1,8 +1,9 @@
 """Feedback HTML with one exporter per worker.
 
 nbgrader's GenerateFeedback builds a new HTMLExporter (and compiles its Jinja
-templates) on every ``start()``; a worker that grades many notebooks keeps one
-converter and one exporter and only points them at the next scratch course.
+templates) on every ``start()``; a worker (:class:`autograder.worker.Worker`)
+that grades many notebooks keeps one converter and one exporter and only points
+them at the next scratch course.
 The preprocessors are those of :func:`autograder.config.nbgrader_config`
 (GetGrades, ScrubTestOutputs, ClearHiddenTests, CSS header).
 """
@@ -18,6 +19,12 @@ from nbgrader.converters import GenerateFeedback
 class ReusableFeedback(GenerateFeedback):
     """GenerateFeedback that keeps its exporter between runs."""
 
+    def write(self, coursedir) -> None:
+        """Generate the feedback of ``coursedir``'s assignment and student (its ``feedback/`` folder)."""
+        self.coursedir = coursedir
+        self.force = True
+        self.start()
+
     def start(self) -> None:
         self.init_notebooks()
         self.writer = FilesWriter(parent=self, config=self.config)
@@ -32,16 +39,3 @@ class ReusableFeedback(GenerateFeedback):
             self.convert_notebooks()
         finally:
             os.chdir(here)
-
-
-_CONVERTER: list[ReusableFeedback] = []
-
-
-def write_feedback(coursedir, config) -> None:
-    """Generate feedback for ``coursedir``'s assignment and student, reusing this process's exporter."""
-    if not _CONVERTER:
-        _CONVERTER.append(ReusableFeedback(coursedir=coursedir, config=config))
-    converter = _CONVERTER[0]
-    converter.coursedir = coursedir
-    converter.force = True
-    converter.start()

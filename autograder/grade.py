@@ -1,37 +1,39 @@
 """``grade``: grade a folder of submissions with a pool of worker processes.
 
 Concurrency: each worker grades in its own scratch course with its own
-temporary gradebook (:mod:`autograder.worker`); only the parent writes the
-results: ``DIR/.results/<key>.json`` per submission (so an interrupted run
-resumes, and a re-run reuses what did not change), ``DIR/grades.csv``, and the
-run's gradebook (:mod:`autograder.gradebook`). The key hashes the submitted
-files, the assignment's source folder, the limits and the grader's own code.
+temporary gradebook (:mod:`autograder.worker`, :mod:`autograder.pool`); only
+the parent writes the results: ``DIR/.results/<key>.json`` per submission as
+soon as it is graded (:mod:`autograder.cache`: an interrupted run resumes, a
+re-run reuses what did not change), then ``DIR/grades.csv`` and the run's
+gradebook (:mod:`autograder.gradebook`). Everything temporary (unpacked zips,
+the workers' folders) lives in one ``autograder-run-*`` folder, removed at the
+end of the run, whether it finishes, fails or is interrupted.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import multiprocessing
-import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict
 from pathlib import Path
 
-from autograder.config import Limits, list_assignments
+from autograder.cache import ResultCache, tree_digest
+from autograder.config import SOURCE_DIRECTORY, Limits, list_assignments
+from autograder.errors import GradebookNotWritten, UsageError
 from autograder.notebooks import graded_cells, read_notebook
 from autograder.intake.options import IntakeOptions, run_intake
 from autograder.ledger import record_run
 from autograder.report import Progress, summary_table
-from autograder.worker import Task, failed, grade_task, initialise_worker
+from autograder.worker import Task, failed, is_grader_error
+
+#: What a result that failed on every attempt because of the grader adds to its reason.
+NOT_CACHED = " (not cached; re-run to retry)"
 
 
-def _tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+class GradingInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped ``grade``; ``graded`` of ``total`` submissions have a saved result."""
+
+    def __init__(self, graded: int, total: int):
+        super().__init__(f"interrupted: {graded} of {total} graded; re-run to resume")
+        self.graded, self.total = graded, total
 
 
 class Course:
@@ -45,7 +47,7 @@ class Course:
             paths = sorted((self.source_directory / name).glob("*.ipynb"))
             self.notebooks[name] = [p.stem for p in paths]
             self.cells[name] = [cell for p in paths for cell in graded_cells(read_notebook(p))]
-        self.digests = {name: _tree_digest(self.source_directory / name) for name in self.assignments}
+        self.digests = {name: tree_digest(self.source_directory / name) for name in self.assignments}
 
     def max_score(self, assignment: str) -> float:
         """Points of the autograded cells of ``assignment``."""
@@ -59,87 +61,127 @@ class Course:
         return columns
 
 
-def _cache_key(submission, course: Course, limits: Limits, feedback: bool) -> str:
-    grader = _tree_digest(Path(__file__).parent)
-    payload = json.dumps([submission.digest(), course.digests.get(submission.assignment), asdict(limits),
-                          feedback, grader], sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+def _check_students(students, found) -> None:
+    unknown = sorted(set(students) - {submission.student_id for submission in found})
+    if unknown:
+        known = sorted({submission.student_id for submission in found})
+        shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+        raise UsageError(f"grade: --student {', '.join(unknown)}: no such submission (students found: {shown})")
 
 
-def _save(path: Path, result: dict) -> None:
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(result, sort_keys=True, indent=1))
-    os.replace(temporary, path)
-
-
-def run_grade(submissions: Path, out: Path, source_directory: Path, jobs: int = 1,
+def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_DIRECTORY, jobs: int = 1,
               limits: Limits | None = None, db_url: str | None = None, feedback: bool = True,
-              progress_stream=None, intake: IntakeOptions | None = None, preflight_stream=None) -> list[dict]:
+              force: bool = False, students=(), progress_stream=None, intake: IntakeOptions | None = None,
+              preflight_stream=None) -> list[dict]:
     """Grade every submission under ``submissions`` into ``out``; return this run's grades.csv rows.
 
     Intake runs first (its preflight goes to ``preflight_stream`` and ``out/preflight.txt``);
     grades.csv is then rebuilt from every result ever recorded in ``out`` (:mod:`autograder.ledger`).
+
+    Parameters
+    ----------
+    submissions, out : Path
+        The SUBMISSIONS folder and the output folder DIR.
+    source_directory : Path
+        The instructor notebooks.
+    jobs : int
+        Worker processes.
+    limits : Limits, optional
+    db_url : str, optional
+        Gradebook URL (default ``sqlite:///DIR/gradebook.db``; ``"none"`` skips it).
+    feedback : bool
+        Write the feedback pages.
+    force : bool
+        Grade every submission again, ignoring cached results.
+    students : sequence of str
+        Grade these students again, ignoring their cached results; the others
+        are taken from the cache when it holds their current result.
+    progress_stream : file, optional
+        Where progress goes (default stderr).
+    intake : IntakeOptions, optional
+        Course file, roster, pattern, assignment, strictness (:mod:`autograder.intake`).
+    preflight_stream : file, optional
+        Where the preflight table goes.
+
+    Raises
+    ------
+    UsageError
+        Bad arguments, no submissions, a student with no submission.
+    GradingInterrupted
+        Ctrl-C; every result that finished is saved.
+    GradebookNotWritten
+        The results are saved and grades.csv written, but the gradebook could not be.
     """
+    from autograder.pool import grade_all
+
     if not isinstance(jobs, int) or jobs < 1:
-        raise ValueError(f"grade: --jobs must be a positive int, got {jobs!r}")
+        raise UsageError(f"grade: --jobs must be a positive int, got {jobs!r}")
     limits = limits or Limits()
     course = Course(source_directory)
     out = Path(out)
-    results_dir = out / ".results"
-    results_dir.mkdir(parents=True, exist_ok=True)
+    cache = ResultCache(out / ".results", course.digests, limits, feedback)
     intake = intake or IntakeOptions()
     settings = intake.settings(out)
-    with tempfile.TemporaryDirectory(prefix="autograder-intake-") as unpack:
-        found = run_intake(Path(submissions), course.source_directory, Path(unpack), intake, settings, out,
-                           preflight_stream).submissions
+    with tempfile.TemporaryDirectory(prefix="autograder-run-") as scratch:
+        found = run_intake(Path(submissions), course.source_directory, Path(scratch) / "intake", intake, settings,
+                           out, preflight_stream).submissions
         if not found:
-            raise ValueError(f"no submissions found in {submissions} to grade (the preflight lists what it holds)")
+            raise UsageError(f"no submissions found in {submissions} to grade (the preflight lists what it holds)")
+        _check_students(students, found)
         results, pending, chosen = {}, [], {}
         for submission in found:
-            key = _cache_key(submission, course, limits, feedback)
+            key = cache.key(submission)
             chosen[key] = submission
+            task = Task(student_id=submission.student_id, assignment=submission.assignment,
+                        notebooks=dict(submission.notebooks),
+                        source_assignment=str(course.source_directory / submission.assignment), limits=limits)
             if submission.problem:
-                results[key] = failed(Task(submission.student_id, submission.assignment, {}, ""), submission.problem)
+                results[key] = failed(task, submission.problem)
                 continue
-            cached = results_dir / f"{key}.json"
             feedback_dir = out / "feedback" / submission.student_id / submission.assignment
-            if cached.is_file() and (not feedback or not _needs_feedback(cached) or any(feedback_dir.glob("*.html"))):
-                results[key] = json.loads(cached.read_text())
+            cached = None if force or submission.student_id in students else cache.load(key)
+            if cached and (not feedback or cached["status"] == "failed" or any(feedback_dir.glob("*.html"))):
+                results[key] = cached
                 continue
-            task = Task(submission.student_id, submission.assignment, dict(submission.notebooks),
-                        str(course.source_directory / submission.assignment), limits,
-                        str(feedback_dir) if feedback else None)
+            task.feedback_dir = str(feedback_dir) if feedback else None
             pending.append((key, task))
         progress = Progress(len(pending), progress_stream)
-        if pending:
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context,
-                                     initializer=initialise_worker) as pool:
-                futures = {pool.submit(grade_task, task): (key, task) for key, task in pending}
-                for future in as_completed(futures):
-                    key, task = futures[future]
-                    try:
-                        result = future.result()
-                        _save(results_dir / f"{key}.json", result)
-                    except Exception as error:  # a crashed worker: report, do not cache
-                        result = failed(task, f"grader worker crashed: {type(error).__name__}")
-                    results[key] = result
-                    progress.update(f"{task.student_id}/{task.assignment}: {result['status']} "
-                                    f"({result.get('seconds', 0):.1f}s)")
+
+        def finished(index: int, result: dict) -> None:
+            key, task = pending[index]
+            if not cache.save(key, result) and is_grader_error(result):
+                result["reason"] += NOT_CACHED
+            results[key] = result
+            progress.update(f"{task.student_id}/{task.assignment}: {result['status']} "
+                            f"({result.get('seconds', 0):.1f}s)")
+
+        try:
+            grade_all([task for _, task in pending], jobs=jobs, scratch=Path(scratch), on_result=finished)
+        except KeyboardInterrupt:
+            raise GradingInterrupted(len(results), len(found)) from None
     rows = record_run(out, course, chosen, results, settings)
     if db_url != "none":
-        import warnings
-
-        from autograder.gradebook import record_results
-
-        warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy autoflush chatter
-        record_results(db_url or f"sqlite:///{(out / 'gradebook.db').resolve()}", course,
-                       [r for r in results.values() if r["assignment"] in course.assignments])
+        _record(db_url or f"sqlite:///{(out / 'gradebook.db').resolve()}", course,
+                [results[key] for key in chosen], out)
     return rows
 
 
-def _needs_feedback(cached: Path) -> bool:
-    return json.loads(cached.read_text()).get("status") != "failed"
+def _record(db_url: str, course: Course, results: list[dict], out: Path) -> None:
+    import warnings
+
+    from autograder.gradebook import record_results
+
+    warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy autoflush chatter
+    try:
+        record_results(db_url, course, [r for r in results if r["assignment"] in course.assignments])
+    except Exception as error:
+        cause = error
+        while cause.__cause__ or cause.__context__:  # nbgrader's own message hides the reason
+            cause = cause.__cause__ or cause.__context__
+        raise GradebookNotWritten(
+            f"could not record the results in the gradebook {db_url}: {type(cause).__name__}: "
+            f"{str(cause).splitlines()[0] if str(cause) else ''} ({out / 'grades.csv'} and {out / '.results'} "
+            f"are written; re-run to record them)") from error
 
 
 def print_summary(rows: list[dict], stream) -> None:

@@ -22,6 +22,8 @@ import threading
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Integer, List, Unicode
 
+from autograder.config import Limits
+
 _RUNNING: set["CappedKernelManager"] = set()
 _RUNNING_LOCK = threading.Lock()
 
@@ -29,7 +31,7 @@ _RUNNING_LOCK = threading.Lock()
 class CappedKernelManager(AsyncKernelManager):
     """An AsyncKernelManager whose kernel has a memory cap, quiet warnings and maybe a sandbox."""
 
-    memory_mb = Integer(2048, help="Address-space cap of the kernel in MiB.").tag(config=True)
+    memory_mb = Integer(Limits().memory_mb, help="Address-space cap of the kernel in MiB.").tag(config=True)
     sandbox = Bool(False, help="Run the kernel under bubblewrap (see autograder.sandbox).").tag(config=True)
     sandbox_readable = List(Unicode(), help="Files the sandboxed kernel may read besides Python "
                                             "(the integrity manifest).").tag(config=True)

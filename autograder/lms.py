@@ -26,6 +26,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from autograder.errors import UsageError
 from autograder.intake.options import IntakeOptions
 from autograder.ledger import entries, write_grades
 
@@ -120,7 +121,7 @@ def export(out: Path, course: Path | None = None, roster: Path | None = None) ->
     """Rebuild ``out/grades.csv`` and write ``out/lms/``; return lines to print."""
     out = Path(out)
     if not (out / ".latest").is_dir():
-        raise ValueError(f"export: {out} holds no graded results (run `python -m autograder grade ... --out {out}`)")
+        raise UsageError(f"export: {out} holds no graded results (run `python -m autograder grade ... --out {out}`)")
     settings = IntakeOptions(course, roster).settings(out)
     rows = write_grades(out, settings.course, settings.roster)
     chosen = entries(out)

@@ -6,6 +6,8 @@
   their whole metadata back, so tags such as ``skip-execution`` or
   ``raises-exception`` added by a student are dropped. A ``grade_id`` the
   source does not know loses its nbgrader metadata (it is the student's cell).
+  The released metadata is rebuilt from the gradebook (as OverwriteCells reads
+  it), so nbgrader's own ``autograde`` and the grader's workers restore alike.
 - :class:`InjectIntegrityChecks`: a check cell before every test cell and at
   the end (see :mod:`autograder.integrity`); it also guards each exercise with
   its allow-list (:mod:`autograder.guard`), trusting the cells whose source is
@@ -29,17 +31,46 @@ from autograder.integrity import CELL_METADATA_KEY, check_cell_setup, check_cell
 from autograder.notebooks import is_test_cell
 
 
+def released_metadata(db_url: str, assignment: str, notebook: str) -> dict:
+    """grade_id -> the metadata nbgrader's release gives that cell, rebuilt from the gradebook.
+
+    Equal to the released notebook's ``deletable``, ``editable`` and
+    ``nbgrader`` metadata (``checksum`` is the source cell's: OverwriteCells sets it anyway).
+    """
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url) as gradebook:
+        source = gradebook.find_notebook(notebook, assignment)
+        points = {cell.name: cell.max_score for cell in source.grade_cells}
+        tasks = {cell.name: cell.max_score for cell in source.task_cells}
+        solutions = {cell.name for cell in source.solution_cells}
+        found = {}
+        for cell in source.source_cells:
+            meta = {"cell_type": cell.cell_type, "checksum": cell.checksum, "grade": cell.name in points,
+                    "grade_id": cell.name, "locked": cell.locked, "schema_version": 3,
+                    "solution": cell.name in solutions}
+            if cell.name in points:
+                meta["points"] = points[cell.name]
+            if cell.name in tasks:
+                meta.update(task=True, points=tasks[cell.name])
+            found[cell.name] = {"deletable": False, "nbgrader": meta, **({"editable": False} if cell.locked else {})}
+    return found
+
+
 class RestoreTestCells(NbGraderPreprocessor):
     """Give graded cells back the metadata of the released notebook."""
 
-    released_metadata = Dict(help="grade_id -> cell metadata of the released notebook").tag(config=True)
+    def preprocess(self, nb, resources):
+        about = resources["nbgrader"]
+        self._released = released_metadata(about["db_url"], about["assignment"], about["notebook"])
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
         nbgrader = cell.metadata.get("nbgrader")
         if nbgrader is None:
             return cell, resources
         grade_id = nbgrader.get("grade_id")
-        released = self.released_metadata.get(grade_id) if grade_id else None
+        released = self._released.get(grade_id) if grade_id else None
         if released is None:
             del cell.metadata["nbgrader"]
             return cell, resources

@@ -11,6 +11,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.errors import UsageError
+
 COLUMNS = {
     "id": ("id", "student_id", "user id", "participant id"),
     "login": ("sis login id", "login", "username", "login id"),
@@ -69,13 +71,13 @@ def read_roster(path: Path | None) -> Roster:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle))
     except OSError as error:
-        raise ValueError(f"roster: cannot read {path}: {error.strerror}") from None
+        raise UsageError(f"roster: cannot read {path}: {error.strerror}") from None
     if not rows:
-        raise ValueError(f"roster: {path} is empty (expected a header row)")
+        raise UsageError(f"roster: {path} is empty (expected a header row)")
     header = [cell.strip().lower() for cell in rows[0]]
     where = {key: next((header.index(n) for n in names if n in header), None) for key, names in COLUMNS.items()}
     if where["id"] is None and where["login"] is None:
-        raise ValueError(f"roster: {path} needs an ID (or id) or SIS Login ID (or login) column; "
+        raise UsageError(f"roster: {path} needs an ID (or id) or SIS Login ID (or login) column; "
                          f"its header is {rows[0]}")
     students = []
     for row in rows[1:]:

@@ -42,6 +42,8 @@ import subprocess
 import sys
 import tempfile
 
+from autograder.errors import UsageError
+
 SANDBOX_MODES = ("auto", "on", "off")
 _SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/fonts",
@@ -90,10 +92,10 @@ def resolve_sandbox(mode: str, stream=None) -> bool:
     """
     stream = stream or sys.stderr
     if os.name != "posix":
-        raise ValueError("grading needs Linux or macOS: the kernel's memory cap and wall limit use POSIX "
+        raise UsageError("grading needs Linux or macOS: the kernel's memory cap and wall limit use POSIX "
                          "resource limits and process groups; on Windows, run the grader in WSL")
     if mode not in SANDBOX_MODES:
-        raise ValueError(f"--sandbox must be one of {', '.join(SANDBOX_MODES)}, got {mode!r}")
+        raise UsageError(f"--sandbox must be one of {', '.join(SANDBOX_MODES)}, got {mode!r}")
     macos = "; on macOS the memory cap is not enforced (RLIMIT_AS)" if sys.platform == "darwin" else ""
     if mode == "off":
         stream.write(f"sandbox: off (--sandbox off): student code can read what the grader can{macos}\n")
@@ -103,7 +105,7 @@ def resolve_sandbox(mode: str, stream=None) -> bool:
         stream.write("sandbox: on (bubblewrap): student code sees its own folder, no course files, no network\n")
         return True
     if mode == "on":
-        raise ValueError(f"--sandbox on: {problem}")
+        raise UsageError(f"--sandbox on: {problem}")
     stream.write(f"sandbox: off ({problem}): student code can read what the grader can{macos}\n")
     return False
 

@@ -1,11 +1,20 @@
-"""Grade one submission in a scratch nbgrader course (runs inside a worker process).
+"""Grade one submission in a scratch nbgrader course: the :class:`Worker`.
 
-A worker imports nbgrader once and grades many submissions. For each assignment
-it builds a template once (nbgrader GenerateAssignment into a private scratch
-course, which fills a template gradebook with the source cells, points and
-checksums). Each submission then gets its own temporary directory with a copy
-of that source and gradebook, so student code cannot reach ``solutions/``,
-the run's gradebook or another student's files through relative paths.
+A worker imports nbgrader once and grades many submissions. It owns a scratch
+folder (``autograder-worker-*``, also ``tempfile.tempdir`` while it lives: the
+kernels' connection files go there) with the integrity manifest and, per
+assignment, a template built once by nbgrader's GenerateAssignment (source
+cells, points and checksums in a template gradebook). Each submission gets its
+own folder inside it with a copy of that source and gradebook, so student code
+cannot reach ``solutions/``, the run's gradebook or another student's files
+through relative paths. Closing the worker removes the folder; a folder deleted
+under a running worker is made again before the next task.
+
+A result is final when it reflects the submission (graded, flagged, or failed
+because of the notebook: missing, corrupt, kernel died, wall limit). When the
+grader itself fails (nbgrader error, vanished folder, locked database, ...) it
+is a *grader error* (:func:`is_grader_error`): never cached, retried once
+(:mod:`autograder.pool`).
 """
 
 from __future__ import annotations
@@ -22,10 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.config import Limits
-
-_TEMPLATES: dict[str, "Template"] = {}
-_STATE: dict[str, object] = {}
-
 
 @dataclass
 class Task:
@@ -55,11 +60,12 @@ class Task:
 class Template:
     course: Path
     db_file: Path
-    released_metadata: dict
     notebook_names: list
 
 
 class _Capture(logging.Handler):
+    """Keeps nbgrader's warnings and errors (the reason a notebook could not be graded)."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
         self.lines: list[str] = []
@@ -68,146 +74,184 @@ class _Capture(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def initialise_worker() -> None:
-    """Import nbgrader, silence its console logging and write the integrity manifest."""
-    from autograder.integrity import write_manifest
-    from autograder.kernel import KERNEL_ENVIRONMENT
-    import nbgrader.converters  # noqa: F401  (the expensive import, done once)
-
-    os.environ.update(KERNEL_ENVIRONMENT)
-    warnings.simplefilter("ignore")  # SQLAlchemy and jupyter deprecation chatter
-    logger = logging.getLogger("traitlets")
-    logger.handlers[:] = []
-    logger.propagate = False
-    capture = _Capture()
-    logger.addHandler(capture)
-    logger.setLevel(logging.WARNING)
-    scratch = Path(tempfile.mkdtemp(prefix="autograder-worker-"))
-    write_manifest(scratch / "manifest.json")
-    _STATE.update(capture=capture, scratch=scratch, manifest=str(scratch / "manifest.json"))
-
-
-def _template(source_assignment: str) -> Template:
-    from autograder.notebooks import read_notebook
-    from autograder.release import generate_into
-
-    if source_assignment not in _TEMPLATES:
-        root = Path(tempfile.mkdtemp(prefix="template-", dir=_STATE["scratch"]))
-        db_file = root / "gradebook.db"
-        released = generate_into(root / "course", Path(source_assignment), f"sqlite:///{db_file}")
-        metadata, names = {}, []
-        for path in sorted(released.glob("*.ipynb")):
-            names.append(path.stem)
-            for cell in read_notebook(path).cells:
-                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-                if grade_id:
-                    metadata[grade_id] = dict(cell.metadata)
-        _TEMPLATES[source_assignment] = Template(root / "course", db_file, metadata, names)
-    return _TEMPLATES[source_assignment]
-
-
-def _kill_kernels(flag: dict) -> None:
-    """The wall limit: kill the kernel's process group (no /proc needed, so macOS too)."""
-    from autograder.kernel_manager import kill_running_kernels
-
-    flag["fired"] = True
-    kill_running_kernels()
-
-
-def _last_error(log: str) -> str:
-    """The last ``SomethingError: message`` line of nbgrader's log, else its last line."""
-    lines = [line.strip() for line in log.splitlines() if line.strip()]
-    errors = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
-    return ((errors or lines or ["unknown error"])[-1])[:200]
-
-
-def grade_task(task: Task) -> dict:
-    """Grade ``task``; never raises for a bad submission (the result says ``failed``)."""
-    if not _STATE:
-        initialise_worker()
-    started = time.monotonic()
-    scratch = Path(tempfile.mkdtemp(prefix="submission-", dir=_STATE["scratch"]))
-    try:
-        result = _grade_in(scratch, task)
-    except Exception as error:  # an unexpected grader error must not stop the batch
-        result = failed(task, f"grader error: {type(error).__name__}: {error}")
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    result["seconds"] = round(time.monotonic() - started, 2)
-    return result
-
-
 def failed(task: Task, reason: str) -> dict:
-    """The result of a submission that could not be graded."""
+    """The final result of a submission that could not be graded because of the submission."""
     return {"student_id": task.student_id, "assignment": task.assignment, "status": "failed",
             "reason": reason, "questions": {}, "messages": {}}
 
 
-def _grade_in(scratch: Path, task: Task) -> dict:
-    from nbgrader.converters import Autograde
+def grader_error(task: Task, detail: str) -> dict:
+    """The result of a grading attempt that failed because of the grader, not the submission."""
+    return {**failed(task, f"grader error: {detail}"), "grader_error": True}
 
-    from autograder.feedback import write_feedback
-    from nbgrader.coursedir import CourseDirectory
 
-    from autograder.config import nbgrader_config
-    from autograder.notebooks import read_notebook
-    from autograder.safeguards import Safeguards
+def is_grader_error(result: dict) -> bool:
+    """Whether ``result`` is a grader error (retry it; never cache it)."""
+    return bool(result.get("grader_error"))
 
-    template = _template(task.source_assignment)
-    course = scratch / "course"
-    shutil.copytree(template.course / "source", course / "source")
-    (scratch / "db").mkdir()
-    shutil.copy(template.db_file, scratch / "db" / "gradebook.db")
-    db_url = f"sqlite:///{scratch / 'db' / 'gradebook.db'}"
-    submitted = course / "submitted" / task.student_id / task.assignment
-    submitted.mkdir(parents=True)
-    for name in template.notebook_names:
-        path = task.notebooks.get(name)
-        if path is None:
-            return failed(task, f"missing notebook {name}.ipynb")
+
+class Worker:
+    """Grades :class:`Task` s in scratch nbgrader courses under a scratch folder it owns.
+
+    Parameters
+    ----------
+    parent : Path, optional
+        Where the worker's folder is made (default: the system's temporary folder).
+
+    Use as a context manager (or call :meth:`close`): the folder goes at the end.
+    """
+
+    def __init__(self, parent: Path | None = None):
+        from autograder.kernel import KERNEL_ENVIRONMENT
+        import nbgrader.converters  # noqa: F401  (the expensive import, done once)
+
+        os.environ.update(KERNEL_ENVIRONMENT)
+        warnings.simplefilter("ignore")  # SQLAlchemy and jupyter deprecation chatter
+        logger = logging.getLogger("traitlets")
+        logger.handlers[:] = []
+        logger.propagate = False
+        self.capture = _Capture()
+        logger.addHandler(self.capture)
+        logger.setLevel(logging.WARNING)
+        self.scratch = Path(tempfile.mkdtemp(prefix="autograder-worker-", dir=parent))
+        self._tempdir_before = tempfile.tempdir
+        tempfile.tempdir = str(self.scratch)  # the kernels' connection files and the like go with us
+        self._templates: dict[str, Template] = {}
+        self._feedback = None
+        self._ensure_scratch()
+
+    @property
+    def manifest(self) -> Path:
+        """The integrity manifest (:func:`autograder.integrity.write_manifest`)."""
+        return self.scratch / "manifest.json"
+
+    def __enter__(self) -> "Worker":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is not None:  # interrupted or broken mid-task: its kernel must not outlive us
+            stop_kernels()
+        self.close()
+
+    def close(self) -> None:
+        """Remove the scratch folder and restore what the worker changed in this process."""
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        logging.getLogger("traitlets").removeHandler(self.capture)
+        tempfile.tempdir = self._tempdir_before
+
+    def abort(self) -> None:
+        """Stop at once (from a signal handler): kill the kernel being graded, remove the folder."""
+        stop_kernels()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def grade(self, task: Task) -> dict:
+        """Grade ``task``; never raises (see the module docstring for final results and grader errors)."""
+        started = time.monotonic()
         try:
-            read_notebook(path)
-        except ValueError as error:
-            return failed(task, f"corrupt notebook: {error}")
-        shutil.copy(path, submitted / f"{name}.ipynb")
+            self._ensure_scratch()
+            scratch = Path(tempfile.mkdtemp(prefix="submission-", dir=self.scratch))
+            try:
+                result = self._grade_in(scratch, task)
+                if not (scratch / "course").is_dir():  # whatever happened then, it is not the notebook's doing
+                    result = grader_error(task, "the scratch folder vanished while grading")
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+        except Exception as error:  # a fault of the grader must not stop the batch
+            result = grader_error(task, f"{type(error).__name__}: {error}")
+        result["seconds"] = round(time.monotonic() - started, 2)
+        return result
 
-    config = nbgrader_config(course, db_url, task.limits)
-    config.RestoreTestCells.released_metadata = template.released_metadata
-    safeguards = Safeguards(Path(task.source_assignment), _STATE["manifest"])
-    safeguards.open(config, submitted)
-    config.CappedKernelManager.sandbox_readable = [_STATE["manifest"]]
-    config.CappedKernelManager.sandbox_scratch = str(scratch)
-    coursedir = CourseDirectory(config=config)
-    coursedir.assignment_id, coursedir.student_id = task.assignment, task.student_id
+    def _ensure_scratch(self) -> None:
+        """Make the folder and the manifest (again, if they vanished)."""
+        from autograder.integrity import write_manifest
 
-    capture = _STATE["capture"]
-    capture.lines.clear()
-    wall = {"fired": False}
-    watchdog = threading.Timer(task.limits.wall_limit, _kill_kernels, args=(wall,))
-    watchdog.start()
-    try:
-        autograde = Autograde(coursedir=coursedir, config=config)
-        autograde.force, autograde.create_student = True, True
-        autograde.start()
-    except Exception:
+        if self.manifest.is_file():
+            return
+        self._templates.clear()
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        write_manifest(self.manifest)
+
+    def _template(self, source_assignment: str) -> Template:
+        from autograder.release import generate_into
+
+        template = self._templates.get(source_assignment)
+        if template is None or not template.db_file.is_file():
+            root = Path(tempfile.mkdtemp(prefix="template-", dir=self.scratch))
+            db_file = root / "gradebook.db"
+            released = generate_into(root / "course", Path(source_assignment), f"sqlite:///{db_file}")
+            names = [path.stem for path in sorted(released.glob("*.ipynb"))]
+            template = self._templates[source_assignment] = Template(root / "course", db_file, names)
+        return template
+
+    def _grade_in(self, scratch: Path, task: Task) -> dict:
+        from nbgrader.converters import Autograde
+        from nbgrader.coursedir import CourseDirectory
+
+        from autograder.config import nbgrader_config
+        from autograder.notebooks import read_notebook
+        from autograder.safeguards import Safeguards
+
+        template = self._template(task.source_assignment)
+        course = scratch / "course"
+        shutil.copytree(template.course / "source", course / "source")
+        (scratch / "db").mkdir()
+        shutil.copy(template.db_file, scratch / "db" / "gradebook.db")
+        db_url = f"sqlite:///{scratch / 'db' / 'gradebook.db'}"
+        submitted = course / "submitted" / task.student_id / task.assignment
+        submitted.mkdir(parents=True)
+        for name in template.notebook_names:
+            path = task.notebooks.get(name)
+            if path is None:
+                return failed(task, f"missing notebook {name}.ipynb")
+            try:
+                read_notebook(path)
+            except ValueError as error:
+                return failed(task, f"corrupt notebook: {error}")
+            shutil.copy(path, submitted / f"{name}.ipynb")
+
+        config = nbgrader_config(course, db_url, task.limits)
+        safeguards = Safeguards(Path(task.source_assignment), str(self.manifest))
+        safeguards.open(config, submitted)
+        config.CappedKernelManager.sandbox_readable = [str(self.manifest)]
+        config.CappedKernelManager.sandbox_scratch = str(scratch)
+        coursedir = CourseDirectory(config=config)
+        coursedir.assignment_id, coursedir.student_id = task.assignment, task.student_id
+
+        self.capture.lines.clear()
+        wall = {"fired": False}
+        watchdog = threading.Timer(task.limits.wall_limit, _kill_children, args=(wall,))
+        watchdog.start()
+        try:
+            autograde = Autograde(coursedir=coursedir, config=config)
+            autograde.force, autograde.create_student = True, True
+            autograde.start()
+        except Exception:
+            if wall["fired"]:
+                return failed(task, f"wall limit of {task.limits.wall_limit}s exceeded")
+            log = "\n".join(self.capture.lines)
+            if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
+                return failed(task, "kernel died (the notebook killed or crashed its Python process)")
+            return grader_error(task, f"nbgrader could not grade it: {_last_error(log)}")
+        finally:
+            watchdog.cancel()
+            safeguards.close()
         if wall["fired"]:
             return failed(task, f"wall limit of {task.limits.wall_limit}s exceeded")
-        log = "\n".join(capture.lines)
-        if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
-            return failed(task, "kernel died (the notebook killed or crashed its Python process)")
-        return failed(task, f"nbgrader could not grade it: {_last_error(log)}")
-    finally:
-        watchdog.cancel()
-        safeguards.close()
-    if wall["fired"]:
-        return failed(task, f"wall limit of {task.limits.wall_limit}s exceeded")
 
-    from autograder.collect import collect_result
+        from autograder.collect import collect_result
 
-    result = collect_result(task, course, db_url, safeguards)
-    if task.feedback_dir:
+        result = collect_result(task, course, db_url, safeguards)
+        if task.feedback_dir:
+            self._write_feedback(coursedir, config, result, course, task)
+        return result
+
+    def _write_feedback(self, coursedir, config, result: dict, course: Path, task: Task) -> None:
+        from autograder.feedback import ReusableFeedback
+
         try:
-            write_feedback(coursedir, config)
+            if self._feedback is None:
+                self._feedback = ReusableFeedback(coursedir=coursedir, config=config)
+            self._feedback.write(coursedir)
         except Exception as error:  # the grade stands; say that the page is missing
             result["reason"] = "; ".join(filter(None, [result["reason"], f"no feedback page ({type(error).__name__})"]))
         produced = course / "feedback" / task.student_id / task.assignment
@@ -215,4 +259,23 @@ def _grade_in(scratch: Path, task: Task) -> dict:
         target.mkdir(parents=True, exist_ok=True)
         for html in produced.glob("*.html"):
             shutil.copy(html, target / html.name)
-    return result
+
+
+def stop_kernels() -> None:
+    """Kill every kernel this process started, with its process group (no /proc needed, so macOS too)."""
+    from autograder.kernel_manager import kill_running_kernels
+
+    kill_running_kernels()
+
+
+def _kill_children(flag: dict) -> None:
+    """The wall limit: kill the kernel being graded."""
+    flag["fired"] = True
+    stop_kernels()
+
+
+def _last_error(log: str) -> str:
+    """The last ``SomethingError: message`` line of nbgrader's log, else its last line."""
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    errors = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
+    return ((errors or lines or ["unknown error"])[-1])[:200]

@@ -19,10 +19,12 @@ What the launcher sets, and why:
 - The server's root is the repository (so nbgrader's formgrader finds the course
   directory) and it runs with the repository as its working directory, where
   nbgrader reads the repository's ``nbgrader_config.py``. Under it, a generated
-  base config on ``JUPYTER_CONFIG_PATH`` sets ``CourseDirectory.root`` = the root,
-  sources in ``solutions/``, released notebooks in ``course/`` and an nbgrader
-  exchange in the state directory (nbgrader's default, /usr/local/share, is not
-  writable); the repository's file overrides any of these.
+  base config on ``JUPYTER_CONFIG_PATH`` applies the same builder as that file,
+  :func:`autograder.config.repository_config` for the root (sources in
+  ``solutions/``, released notebooks in ``course/``, the grader's limits, kernel
+  and feedback rules), plus an nbgrader exchange in the state directory
+  (nbgrader's default, /usr/local/share, is not writable); the root's own file
+  is read after it.
 
 Usage::
 
@@ -44,11 +46,14 @@ STATE_DIR_NAME = ".lab-state"
 WELCOME_NOTEBOOK = "course/00_welcome/00_welcome.ipynb"
 
 _DEFAULT_NBGRADER_CONFIG = """\
-# Written by tools/lab.py: base settings; the course root's nbgrader_config.py overrides them.
+# Written by tools/lab.py: the course's nbgrader configuration for this root, from the same
+# builder as the repository's nbgrader_config.py (read after this file).
+import sys
+if {repo!r} not in sys.path:
+    sys.path.insert(0, {repo!r})
+from autograder.config import repository_config
 c = get_config()  # noqa: F821
-c.CourseDirectory.root = {root!r}
-c.CourseDirectory.source_directory = "solutions"
-c.CourseDirectory.release_directory = "course"
+c.merge(repository_config({root!r}))
 c.Exchange.root = {exchange!r}
 """
 
@@ -153,10 +158,11 @@ def lab_launch(
     env["JUPYTERLAB_SETTINGS_DIR"] = str(dirs["user-settings"])
     env["JUPYTERLAB_WORKSPACES_DIR"] = str(dirs["workspaces"])
     env["JUPYTER_RUNTIME_DIR"] = str(dirs["runtime"])
-    # Base nbgrader settings; the root's own nbgrader_config.py (read from the working
-    # directory, after this one) overrides any of them.
+    # The course's nbgrader settings; the root's own nbgrader_config.py (read from the
+    # working directory, after this one) applies the same builder.
     (dirs["config"] / "nbgrader_config.py").write_text(
-        _DEFAULT_NBGRADER_CONFIG.format(root=str(root), exchange=str(dirs["exchange"])), encoding="utf-8"
+        _DEFAULT_NBGRADER_CONFIG.format(repo=str(REPO_ROOT), root=str(root), exchange=str(dirs["exchange"])),
+        encoding="utf-8",
     )
     extra = [str(dirs["config"])] + [p for p in env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep) if p]
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(extra)

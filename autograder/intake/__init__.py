@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.errors import UsageError
 from autograder.intake.catalog import Catalog
 from autograder.intake.choose import choose
 from autograder.intake.model import Duplicate, Found, Ignored, Stamp, Submission, origin_of
@@ -69,18 +70,18 @@ def take_in(folder: Path, catalog: Catalog, unpack_dir: Path, pattern: str | Non
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise ValueError(f"SUBMISSIONS must be a folder, got {folder}")
+        raise UsageError(f"SUBMISSIONS must be a folder, got {folder}")
     if assignment and assignment not in catalog.notebooks:
-        raise ValueError(f"--assignment: unknown assignment {assignment!r}; the course has: "
+        raise UsageError(f"--assignment: unknown assignment {assignment!r}; the course has: "
                          f"{', '.join(catalog.notebooks) or 'none'}")
     compiled = None
     if pattern:
         try:
             compiled = re.compile(pattern)
         except re.error as error:
-            raise ValueError(f"--pattern: not a regular expression ({error}): {pattern!r}") from None
+            raise UsageError(f"--pattern: not a regular expression ({error}): {pattern!r}") from None
         if "id" not in compiled.groupindex:
-            raise ValueError(f"--pattern must have a named group (?P<id>...), got {pattern!r}")
+            raise UsageError(f"--pattern must have a named group (?P<id>...), got {pattern!r}")
     scanner = Scanner(catalog, unpack_dir, compiled, assignment)
     scanner.walk(folder)
     scanner.finish()

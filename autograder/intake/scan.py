@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from autograder.errors import UsageError
 from autograder.intake.catalog import Catalog
 from autograder.intake.model import Found, Ignored, Stamp, iso
 from autograder.intake.names import Owner, clean_id, owner_of
@@ -53,7 +54,7 @@ def read_timestamp(path: Path) -> str:
         try:
             moment = moment.replace(tzinfo=timezone.utc if zone in ("", "UTC", "GMT", "Z") else ZoneInfo(zone))
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {zone!r}") from None
+            raise UsageError(f"unknown time zone {zone!r}") from None
     return iso(moment.astimezone(timezone.utc))
 
 

@@ -11,6 +11,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from autograder.errors import UsageError
+
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 
@@ -26,11 +28,11 @@ def unpack(archive: Path, into: Path) -> list[str]:
     try:
         handle = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as error:
-        raise ValueError(f"unreadable zip: {error}") from None
+        raise UsageError(f"unreadable zip: {error}") from None
     with handle:
         members = [m for m in handle.infolist() if not m.is_dir()]
         if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-            raise ValueError(f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB")
+            raise UsageError(f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB")
         for member in members:
             parts = Path(member.filename).parts
             if member.filename.startswith("/") or ".." in parts or "__MACOSX" in parts:
@@ -41,7 +43,7 @@ def unpack(archive: Path, into: Path) -> list[str]:
             try:
                 target.write_bytes(handle.read(member))
             except (zipfile.BadZipFile, OSError, RuntimeError) as error:
-                raise ValueError(f"unreadable zip entry {member.filename}: {error}") from None
+                raise UsageError(f"unreadable zip entry {member.filename}: {error}") from None
             stamp = time.mktime(member.date_time + (0, 0, -1))
             os.utime(target, (stamp, stamp))
     return skipped

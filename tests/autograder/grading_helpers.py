@@ -7,8 +7,12 @@ with real nbgrader and real kernels.
 from __future__ import annotations
 
 import csv
+import json
+import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,9 +22,9 @@ HIDDEN_MARKER = "HIDDEN-TEST-MARKER-7f3a"
 LIMITS = ["--timeout", "20", "--wall", "120", "--memory", "1536"]
 
 
-def autograder(*args, check=True, timeout=1200, env=None, prefix=()):
-    """Run ``[PREFIX...] python -m autograder ARGS`` (environment ``env``) and return the CompletedProcess."""
-    process = subprocess.run([*prefix, sys.executable, "-m", "autograder", *map(str, args)], cwd=REPO,
+def autograder(*args, check=True, timeout=1200, env=None, prefix=(), cwd=REPO):
+    """Run ``[PREFIX...] python -m autograder ARGS`` (environment ``env``, in ``cwd``) and return the CompletedProcess."""
+    process = subprocess.run([*prefix, sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd,
                              capture_output=True, text=True, timeout=timeout, env=env)
     if check and process.returncode != 0:
         raise AssertionError(f"autograder {' '.join(map(str, args))} exited {process.returncode}\n"
@@ -34,3 +38,92 @@ def read_grades(path: Path) -> dict:
         return {row["student_id"]: row for row in csv.DictReader(handle)}
 
 
+
+
+def fresh_tmpdir(parent: Path) -> Path:
+    """An empty folder to be a run's TMPDIR (so that what the run leaves there shows)."""
+    folder = Path(parent) / "tmpdir"
+    folder.mkdir()
+    return folder
+
+
+def environment(tmpdir: Path, **extra) -> dict:
+    """This process's environment with ``TMPDIR=tmpdir`` and ``extra``."""
+    return {**os.environ, "TMPDIR": str(tmpdir), **extra}
+
+
+def add_submission(samples: Path, sample: str, inbox: Path, student: str | None = None,
+                   sleep: float | None = None) -> Path:
+    """Copy ``sample``'s notebook into ``inbox/<student>/``; ``sleep`` adds a first cell sleeping that long."""
+    notebook = json.loads((samples / sample / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    if sleep is not None:
+        notebook["cells"].insert(0, {"cell_type": "code", "execution_count": None, "metadata": {}, "id": "sleep",
+                                     "outputs": [], "source": f"import time\ntime.sleep({sleep})\n"})
+    target = inbox / (student or sample) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(notebook))
+    return target
+
+
+def graded_labels(stderr: str) -> list[str]:
+    """``student/assignment`` of every progress line ``[k/n] student/assignment: status ...``."""
+    return [line.split("] ", 1)[1].split(":", 1)[0] for line in stderr.splitlines() if line.startswith("[")]
+
+
+def processes_with_tmpdir(tmpdir: Path) -> list[str]:
+    """Command lines of the live processes whose environment has ``TMPDIR=tmpdir``."""
+    needle = f"TMPDIR={tmpdir}".encode() + b"\0"
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and needle in Path(f"/proc/{entry}/environ").read_bytes():
+                found.append(Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return found
+
+
+def wait_for(condition, seconds: float, what: str):
+    """Poll ``condition()`` until it returns something true; fail naming ``what`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"gave up after {seconds}s waiting for {what}")
+
+
+def children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def grading_worker(grade_pid: int) -> int | None:
+    """The worker process of ``grade_pid`` that is running a kernel, if any."""
+    for worker in children(grade_pid):
+        for child in children(worker):
+            try:
+                if b"autograder.kernel" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    return worker
+            except OSError:
+                continue
+    return None
+
+
+def start_grade(*args, env) -> subprocess.Popen:
+    """Start ``python -m autograder grade ARGS`` in its own process group (as a terminal would)."""
+    return subprocess.Popen([sys.executable, "-m", "autograder", "grade", *map(str, args)], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy a package folder without its caches."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))

@@ -41,16 +41,23 @@ def test_launch_keeps_state_inside_the_root_and_reads_the_repository_settings(tm
     assert launch.env["HOME"] == "/nonexistent"
 
 
-def test_launch_gives_nbgrader_base_settings_under_the_roots_own_config(tmp_path):
-    """Does nbgrader get the course root, folders and a writable exchange, with the root's config read last?"""
+def test_launch_gives_nbgrader_the_course_config_under_the_roots_own_config(tmp_path):
+    """Does nbgrader get the grader's own configuration for the root and a writable exchange, root's file last?"""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from autograder.config import repository_config
+
     launch = lab_launch(tmp_path, base_env={"JUPYTER_CONFIG_PATH": "/elsewhere"})
     config_dirs = launch.env["JUPYTER_CONFIG_PATH"].split(os.pathsep)
     assert config_dirs[1:] == ["/elsewhere"]
-    text = (Path(config_dirs[0]) / "nbgrader_config.py").read_text()
-    assert f"c.CourseDirectory.root = {str(tmp_path.resolve())!r}" in text
-    assert 'source_directory = "solutions"' in text and 'release_directory = "course"' in text
+    config = PyFileConfigLoader("nbgrader_config.py", path=config_dirs[0]).load_config()
+    expected = repository_config(tmp_path)
+    assert config.CourseDirectory.root == str(tmp_path.resolve())
+    assert (config.CourseDirectory.source_directory, config.CourseDirectory.release_directory) == ("solutions", "course")
+    for section in ("CourseDirectory", "Execute", "CappedKernelManager", "Autograde", "GenerateFeedback"):
+        assert config[section] == expected[section], section
     exchange = tmp_path.resolve() / ".lab-state" / "exchange"
-    assert f"c.Exchange.root = {str(exchange)!r}" in text and exchange.is_dir()
+    assert config.Exchange.root == str(exchange) and exchange.is_dir()
     assert launch.cwd == tmp_path.resolve(), "nbgrader reads the root's own nbgrader_config.py from the working directory"
 
 

@@ -1,0 +1,53 @@
+"""Ctrl-C during ``grade``: a real run, interrupted the way a terminal does it (slow: real kernels)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from grading_helpers import (ASSIGNMENT, FIXTURE_SOURCE, add_submission, autograder, environment, fresh_tmpdir,
+                             graded_labels, grading_worker, processes_with_tmpdir, read_grades, start_grade,
+                             wait_for)
+
+pytestmark = pytest.mark.slow
+
+
+def test_ctrl_c_stops_within_seconds_keeps_finished_work_and_resumes(samples, tmp_path):
+    """Does SIGINT to the run's process group exit 130 at once with one line, keep the result, leave nothing?"""
+    inbox, out, tmpdir = tmp_path / "inbox", tmp_path / "out", fresh_tmpdir(tmp_path)
+    add_submission(samples, "full", inbox, student="a-first")
+    add_submission(samples, "full", inbox, student="b-sleeper", sleep=600)
+    add_submission(samples, "partly-right", inbox, student="c-last")
+    env = environment(tmpdir)
+    args = (inbox, "--out", out, "--jobs", 1, "--timeout", 900, "--wall", 900, "--source", FIXTURE_SOURCE)
+    run = start_grade(*args, env=env)
+    try:
+        wait_for(lambda: list((out / ".results").glob("*.json")), 300, "the first result to be saved")
+        wait_for(lambda: grading_worker(run.pid), 120, "the sleeper's kernel to start")
+        started = time.monotonic()
+        os.killpg(run.pid, signal.SIGINT)
+        stdout, stderr = run.communicate(timeout=60)
+        stopped = time.monotonic() - started
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert run.returncode == 130, stdout + stderr
+    assert stopped < 15, f"the run took {stopped:.1f}s to stop"
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    other = [line for line in stderr.splitlines() if line.strip() and not line.startswith("[")]
+    assert other == ["interrupted: 1 of 3 graded; re-run to resume"], stderr
+    assert graded_labels(stderr) == [f"a-first/{ASSIGNMENT}"]
+    assert len(list((out / ".results").glob("*.json"))) == 1, "the finished result must be kept"
+    wait_for(lambda: not processes_with_tmpdir(tmpdir), 10, "the run's workers and kernels to end")
+    assert os.listdir(tmpdir) == [], "the interrupted run left temporary files"
+
+    add_submission(samples, "full", inbox, student="b-sleeper")  # the same command, minus the long sleep
+    rerun = autograder("grade", *args, env=env)
+    assert sorted(graded_labels(rerun.stderr)) == [f"b-sleeper/{ASSIGNMENT}", f"c-last/{ASSIGNMENT}"]
+    grades = read_grades(out / "grades.csv")
+    assert sorted(grades) == ["a-first", "b-sleeper", "c-last"]
+    assert grades["a-first"]["score"] == grades["a-first"]["max_score"]
+    assert os.listdir(tmpdir) == []
