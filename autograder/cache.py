@@ -86,7 +86,7 @@ class ResultCache:
                                    "feedback": feedback}, sort_keys=True)
 
     def key(self, submission) -> str:
-        """The key of a :class:`autograder.submissions.Submission`."""
+        """The key of a :class:`autograder.intake.model.Submission`."""
         payload = json.dumps([submission.digest(), self.assignment_digests.get(submission.assignment),
                               self._common])
         return hashlib.sha256(payload.encode()).hexdigest()[:24]

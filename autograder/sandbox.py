@@ -151,6 +151,16 @@ def python_roots() -> tuple[str, ...]:
     return tuple(_outermost([*paths, *(os.path.realpath(p) for p in paths)]))
 
 
+def package_parents() -> list[str]:
+    """The folders holding the grader's own cnnkit and autograder, first on the kernel's path.
+
+    The kernel must import the very cnnkit the grader's integrity manifest describes (a
+    copy on PYTHONPATH included), not whatever the venv's editable install points at.
+    """
+    return list(dict.fromkeys(os.path.dirname(os.path.dirname(importlib.util.find_spec(package).origin))
+                              for package in ("cnnkit", "autograder")))
+
+
 @functools.lru_cache(maxsize=None)
 def _font_manager():
     """matplotlib's font list without the fonts the sandbox hides, or None without matplotlib."""
@@ -225,7 +235,7 @@ class KernelJail:
         # JPY_PARENT_PID=1: the kernel's parent is the sandbox's init, so ipykernel neither watches
         # it (bwrap --die-with-parent does) nor prints its "Ctrl-C will not work" banner.
         environment.update(KERNEL_ENVIRONMENT, HOME="/tmp", TMPDIR="/tmp", JPY_PARENT_PID="1",
-                           MPLCONFIGDIR=_MATPLOTLIB_FOLDER,
+                           MPLCONFIGDIR=_MATPLOTLIB_FOLDER, PYTHONPATH=os.pathsep.join(package_parents()),
                            PATH=os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"]))
         arguments = [shutil.which("bwrap") or "bwrap", *_ISOLATION, *_system_mounts(),
                      "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]

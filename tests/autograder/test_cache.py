@@ -14,7 +14,7 @@ from grading_helpers import (ASSIGNMENT, FIXTURE_SOURCE, LIMITS, add_submission,
 from autograder import cache as cache_module
 from autograder.cache import ResultCache, package_folders
 from autograder.config import Limits
-from autograder.submissions import Submission
+from autograder.intake.model import Submission
 
 
 @pytest.fixture
@@ -52,13 +52,18 @@ def test_editing_the_reference_or_the_grader_changes_the_key(editable_packages, 
     assert _key(tmp_path) != before
 
 
+def _other(value):
+    """A different value of a limit's type: the other bool (the sandbox), the next int."""
+    return not value if isinstance(value, bool) else value + 1
+
+
 def test_everything_else_that_decides_a_grade_changes_the_key(tmp_path):
-    """Do the submission, the assignment's source, each limit and the feedback switch change the key?"""
+    """Do the submission, the assignment's source, each limit (the sandbox too) and the feedback switch change the key?"""
     before = _key(tmp_path)
     changed = [_key(tmp_path, notebook=b'{"x": 1}'), _key(tmp_path, assignment_digest="source-v2"),
                _key(tmp_path, feedback=False)]
-    changed += [_key(tmp_path, limits=dataclasses.replace(Limits(), **{field.name: getattr(Limits(), field.name) + 1}))
-                for field in dataclasses.fields(Limits) if isinstance(getattr(Limits(), field.name), int)]
+    changed += [_key(tmp_path, limits=dataclasses.replace(Limits(), **{field.name: _other(getattr(Limits(), field.name))}))
+                for field in dataclasses.fields(Limits)]
     assert before not in changed and len(set(changed)) == len(changed)
 
 
