@@ -22,9 +22,6 @@ makes the im2col copy and the col2im additions several times faster.
 
 Groups are handled by viewing channels as ``(G, channels per group)`` and letting
 ``np.matmul`` broadcast over the group axis.
-
-The module ends with the argument checks that only the convolutions share
-(``groups``, bias); the general ones live in ``cnnkit._args``.
 """
 
 from __future__ import annotations
@@ -32,10 +29,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
-from ._args import as_array
-
 __all__ = ["pad_spatial", "im2col", "correlate_windows", "weight_gradient", "scatter_windows",
-           "window_slices", "check_groups", "check_bias"]
+           "window_slices"]
 
 WIDE_ROWS_MAX_WASTE = 1.5   # use wide rows when Wp <= 1.5 * Wo
 
@@ -230,26 +225,3 @@ def window_slices(i: int, j: int, kernel, stride, dilation) -> tuple[slice, slic
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
     return (slice(i * sh, i * sh + dh * (kh - 1) + 1, dh),
             slice(j * sw, j * sw + dw * (kw - 1) + 1, dw))
-
-
-def check_groups(fn: str, groups, *channel_counts: tuple[int, str]) -> int:
-    """Validate ``groups``: a positive int dividing every ``(count, description)`` given."""
-    if isinstance(groups, (bool, np.bool_)) or not isinstance(groups, (int, np.integer)):
-        raise TypeError(f"{fn}: groups must be a positive int, got {groups!r}")
-    if groups < 1:
-        raise ValueError(f"{fn}: groups must be positive, got {groups}")
-    for count, description in channel_counts:
-        if count % groups:
-            raise ValueError(f"{fn}: groups={groups} must divide the {description}, got {count}")
-    return int(groups)
-
-
-def check_bias(fn: str, b, channels: int, dtype) -> np.ndarray | None:
-    """Validate an optional bias of length ``channels`` and cast it to ``dtype``."""
-    if b is None:
-        return None
-    b = as_array(fn, "b", b)
-    if b.shape != (channels,):
-        raise ValueError(f"{fn}: b must have shape ({channels},) (one value per output "
-                         f"channel), got shape {tuple(b.shape)}")
-    return b.astype(dtype, copy=False)

@@ -1,7 +1,7 @@
 """Average pooling: forward and backward, a readable loop version beside the fast one.
 
-The window geometry and the helpers that visit every window one offset at a time
-come from :mod:`cnnkit.max_pool`. What is special here is the divisor of each window,
+The window geometry and the helpers that visit every window one cell at a time
+come from :mod:`cnnkit._windows`. What is special here is the divisor of each window,
 which follows PyTorch exactly (see :func:`window_divisors`).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._args import result_dtype
-from .max_pool import (WindowCells, check_dout, pad_for_windows, padded_size, pool_geometry,
+from ._windows import (WindowCells, check_pool_dout, pad_for_windows, padded_size, pool_geometry,
                        window_offsets)
 
 __all__ = [
@@ -18,7 +18,6 @@ __all__ = [
     "avg_pool2d_backward",
     "avg_pool2d_loops",
     "avg_pool2d_backward_loops",
-    "window_divisors",
 ]
 
 
@@ -136,7 +135,7 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0, ceil_mode=
     fn = "avg_pool2d_backward"
     x, geometry = _validated(fn, x, kernel_size, stride, padding, ceil_mode,
                              count_include_pad)
-    dout = check_dout(fn, dout, x, geometry)
+    dout = check_pool_dout(fn, dout, x, geometry)
     dtype = result_dtype(dout, x)
     share = dout.astype(dtype) / _divisor_grid(x, geometry, count_include_pad).astype(dtype)
     dcells = WindowCells.zeros((*x.shape[:2], *padded_size(*x.shape[2:], geometry)), dtype,
@@ -190,7 +189,7 @@ def avg_pool2d_backward_loops(dout, x, kernel_size, stride=None, padding=0, ceil
     """Loop version of :func:`avg_pool2d_backward` (slow, for reading)."""
     fn = "avg_pool2d_backward_loops"
     x, geometry = _validated(fn, x, kernel_size, stride, padding, ceil_mode, count_include_pad)
-    dout = check_dout(fn, dout, x, geometry)
+    dout = check_pool_dout(fn, dout, x, geometry)
     n_batch, channels, h, w = x.shape
     oh, ow = geometry.out_size
     dx = np.zeros(x.shape, dtype=result_dtype(dout, x))

@@ -12,7 +12,8 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _im2col
-from ._args import as_array, check_choice, check_ndim, nonnegative_pair, positive_pair, result_dtype
+from ._args import (as_array, check_bias, check_choice, check_dout, check_groups, check_ndim,
+                    nonnegative_pair, positive_pair, result_dtype)
 
 __all__ = ["conv2d", "conv2d_backward", "conv2d_loops", "conv2d_backward_loops"]
 
@@ -44,7 +45,7 @@ def _check_conv2d(fn, x, w, stride, padding, dilation, groups, **others) -> _Con
     w = as_array(fn, "w", w)
     check_ndim(fn, "x", x, 4, "(N, C, H, W)")
     check_ndim(fn, "w", w, 4, "(F, C/groups, kH, kW)")
-    groups = _im2col.check_groups(fn, groups, (x.shape[1], "channels of x (x.shape[1])"),
+    groups = check_groups(fn, groups, (x.shape[1], "channels of x (x.shape[1])"),
                                   (w.shape[0], "filters of w (w.shape[0])"))
     if x.shape[1] != w.shape[1] * groups:
         grouped = f" x groups={groups}" if groups > 1 else ""
@@ -73,12 +74,10 @@ def _check_conv2d(fn, x, w, stride, padding, dilation, groups, **others) -> _Con
                  pads, out_size, groups)
 
 
-def _check_dout(fn, dout, expected_shape, dtype):
-    dout = as_array(fn, "dout", dout)
-    if dout.shape != tuple(expected_shape):
-        raise ValueError(f"{fn}: dout must have the output's shape {tuple(expected_shape)}, "
-                         f"got {tuple(dout.shape)}")
-    return dout.astype(dtype, copy=False)
+def _checked_dout(fn, dout, conv: _Conv):
+    """``dout`` in the result dtype; ValueError unless it is shaped (N, F, OH, OW)."""
+    expected = (conv.x.shape[0], conv.w.shape[0]) + conv.out_size
+    return check_dout(fn, dout, expected, "(N, F, OH, OW)").astype(conv.x.dtype, copy=False)
 
 
 def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
@@ -112,7 +111,7 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     """
     fn = "conv2d"
     conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, b=b)
-    bias = _im2col.check_bias(fn, b, conv.w.shape[0], conv.x.dtype)
+    bias = check_bias(fn, b, conv.w.shape[0], conv.x.dtype)
     xp = _im2col.pad_spatial(conv.x, conv.pads)
     out = _im2col.correlate_windows(xp, conv.w, conv.stride, conv.dilation, conv.out_size,
                                     conv.groups)
@@ -149,7 +148,7 @@ def conv2d_backward(dout, x, w, stride=1, padding=0, dilation=1, groups=1):
     fn = "conv2d_backward"
     conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, dout=dout)
     n, _, h, width = conv.x.shape
-    dout = _check_dout(fn, dout, (n, conv.w.shape[0]) + conv.out_size, conv.x.dtype)
+    dout = _checked_dout(fn, dout, conv)
     top, bottom, left, right = conv.pads
     xp = _im2col.pad_spatial(conv.x, conv.pads)
     dw = _im2col.weight_gradient(xp, dout, conv.w.shape[2:], conv.stride, conv.dilation,
@@ -167,7 +166,7 @@ def conv2d_loops(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     """
     fn = "conv2d_loops"
     conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, b=b)
-    bias = _im2col.check_bias(fn, b, conv.w.shape[0], conv.x.dtype)
+    bias = check_bias(fn, b, conv.w.shape[0], conv.x.dtype)
     xp = _im2col.pad_spatial(conv.x, conv.pads)
     n_images, filters, per_group = xp.shape[0], conv.w.shape[0], conv.w.shape[1]
     filters_per_group = filters // conv.groups
@@ -196,7 +195,7 @@ def conv2d_backward_loops(dout, x, w, stride=1, padding=0, dilation=1, groups=1)
     conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, dout=dout)
     n_images, _, h, width = conv.x.shape
     filters, per_group = conv.w.shape[:2]
-    dout = _check_dout(fn, dout, (n_images, filters) + conv.out_size, conv.x.dtype)
+    dout = _checked_dout(fn, dout, conv)
     xp = _im2col.pad_spatial(conv.x, conv.pads)
     dxp, dw = np.zeros_like(xp), np.zeros_like(conv.w)
     filters_per_group = filters // conv.groups

@@ -14,7 +14,8 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _im2col
-from ._args import as_array, check_ndim, nonnegative_pair, positive_pair, result_dtype
+from ._args import (as_array, check_bias, check_dout, check_groups, check_ndim, nonnegative_pair,
+                    positive_pair, result_dtype)
 
 __all__ = ["conv_transpose2d", "conv_transpose2d_backward", "conv_transpose2d_loops",
            "conv_transpose2d_backward_loops"]
@@ -50,7 +51,7 @@ def _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation,
         raise ValueError(f"{fn}: x has {x.shape[1]} channels but w expects {w.shape[0]} "
                          f"(w.shape = {tuple(w.shape)}; w[c] is the kernel that input "
                          f"channel c stamps onto the output)")
-    groups = _im2col.check_groups(fn, groups, (x.shape[1], "channels of x (x.shape[1])"))
+    groups = check_groups(fn, groups, (x.shape[1], "channels of x (x.shape[1])"))
     stride = positive_pair(fn, "stride", stride)
     padding = nonnegative_pair(fn, "padding", padding)
     output_padding = nonnegative_pair(fn, "output_padding", output_padding)
@@ -82,11 +83,8 @@ def _crop(yp: np.ndarray, conv: _ConvT) -> np.ndarray:
 
 def _padded_dout(fn, dout, conv: _ConvT):
     """Check dout's shape and zero-pad it by ``padding`` (the border the forward cropped)."""
-    dout = as_array(fn, "dout", dout)
     expected = (conv.x.shape[0], conv.out_channels) + conv.out_size
-    if dout.shape != expected:
-        raise ValueError(f"{fn}: dout must have the output's shape {expected}, "
-                         f"got {tuple(dout.shape)}")
+    dout = check_dout(fn, dout, expected, "(N, C_out, OH, OW)")
     return _im2col.pad_spatial(dout.astype(conv.x.dtype, copy=False),
                                (conv.padding[0],) * 2 + (conv.padding[1],) * 2)
 
@@ -125,7 +123,7 @@ def conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0, groups
     fn = "conv_transpose2d"
     conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
                                    b=b)
-    bias = _im2col.check_bias(fn, b, conv.out_channels, conv.x.dtype)
+    bias = check_bias(fn, b, conv.out_channels, conv.x.dtype)
     yp = _im2col.scatter_windows(conv.x, conv.w, conv.stride, conv.dilation, conv.padded_size,
                                  conv.groups)
     out = _crop(yp, conv)
@@ -197,7 +195,7 @@ def conv_transpose2d_loops(x, w, b=None, stride=1, padding=0, output_padding=0, 
     fn = "conv_transpose2d_loops"
     conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
                                    b=b)
-    bias = _im2col.check_bias(fn, b, conv.out_channels, conv.x.dtype)
+    bias = check_bias(fn, b, conv.out_channels, conv.x.dtype)
     yp = np.zeros((conv.x.shape[0], conv.out_channels) + conv.padded_size, dtype=conv.x.dtype)
     for n, c_in, i, j, out_channels, rows, cols in _loop_positions(conv):
         # Y_full[n, c, i*s + m*d, j*s + l*d] += X[n, c_in, i, j] * K[c_in, c, m, l]

@@ -196,8 +196,9 @@ def test_bad_input(op, args, kwargs, error, match):
 @pytest.mark.parametrize("op", [conv2d_backward, conv2d_backward_loops])
 def test_backward_rejects_dout_of_the_wrong_shape(op):
     """dout must be shaped like the forward's output, (N, F, Ho, Wo)."""
-    with pytest.raises(ValueError, match=op.__name__ + r": dout must have the output's shape "
-                                          r"\(2, 3, 4, 4\), got \(2, 3, 6, 6\)"):
+    with pytest.raises(ValueError, match=op.__name__ + r": dout must have the forward output's "
+                                          r"shape \(N, F, OH, OW\) = \(2, 3, 4, 4\), "
+                                          r"got \(2, 3, 6, 6\)"):
         op(np.ones((2, 3, 6, 6)), X, W)
     with pytest.raises(ValueError, match=op.__name__ + r": x has 4 channels but w expects 2"):
         op(np.ones((2, 3, 4, 4)), X, np.ones((3, 2, 3, 3)))

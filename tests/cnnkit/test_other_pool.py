@@ -7,10 +7,11 @@ import pytest
 
 from cnnkit.avg_pool import avg_pool2d
 from cnnkit.max_pool import max_pool2d
-from cnnkit.other_pool import (adaptive_avg_pool2d, adaptive_avg_pool2d_loops,
-                               adaptive_max_pool2d, adaptive_max_pool2d_loops, adaptive_windows,
-                               global_avg_pool2d, lp_pool2d, lp_pool2d_loops,
-                               spatial_pyramid_pool)
+from cnnkit.adaptive_pool import (adaptive_avg_pool2d, adaptive_avg_pool2d_loops,
+                                  adaptive_max_pool2d, adaptive_max_pool2d_loops, adaptive_windows,
+                                  global_avg_pool2d)
+from cnnkit.lp_pool import lp_pool2d, lp_pool2d_loops
+from cnnkit.pyramid_pool import spatial_pyramid_pool
 
 TOLERANCE = {np.float64: 1e-9, np.float32: 2e-4}
 NORM_TYPES = [1, 2, 3, 0.5, 2.5, math.inf]
