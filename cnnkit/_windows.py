@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._args import as_array, check_dout, check_ndim, nonnegative_pair, positive_pair
-from .sizes import window_count
+from .sizes import check_window_fits, window_count, window_span
 
 __all__ = [
     "PoolGeometry",
@@ -76,12 +76,7 @@ def pool_geometry(fn, x, kernel_size, stride, padding, dilation, ceil_mode):
     out_size = []
     for axis, size, k, s, p, d in zip(("height", "width"), x.shape[2:], kernel, strides,
                                       pads, dilations):
-        span = d * (k - 1) + 1
-        if span > size + 2 * p:
-            raise ValueError(
-                f"{fn}: the pooling window (kernel_size={kernel_size!r}, dilation={dilation!r}) "
-                f"spans {span} cells in {axis}, more than the padded input's {size} + 2 * {p} "
-                f"= {size + 2 * p} (x.shape = {tuple(x.shape)})")
+        check_window_fits(fn, size, k, p, d, axis=axis, given=f"x.shape = {tuple(x.shape)}")
         out = window_count(size, k, s, p, d, bool(ceil_mode))
         _check_windows_touch_input(fn, axis, size, k, s, p, d, out)
         out_size.append(out)
@@ -131,7 +126,7 @@ def pad_for_windows(x, geometry, fill):
 
 def window_reach(out: int, kernel: int, stride: int, dilation: int) -> int:
     """Number of (padded) cells along one axis that ``out`` windows touch."""
-    return (out - 1) * stride + dilation * (kernel - 1) + 1
+    return (out - 1) * stride + window_span(kernel, dilation)
 
 
 class WindowCells:

@@ -14,6 +14,7 @@ import numpy as np
 from . import _im2col
 from ._args import (as_array, check_bias, check_choice, check_dout, check_groups, check_ndim,
                     nonnegative_pair, positive_pair, result_dtype)
+from .sizes import AXES, check_window_fits, window_count
 
 __all__ = ["conv2d", "conv2d_backward", "conv2d_loops", "conv2d_backward_loops"]
 
@@ -46,7 +47,7 @@ def _check_conv2d(fn, x, w, stride, padding, dilation, groups, **others) -> _Con
     check_ndim(fn, "x", x, 4, "(N, C, H, W)")
     check_ndim(fn, "w", w, 4, "(F, C/groups, kH, kW)")
     groups = check_groups(fn, groups, (x.shape[1], "channels of x (x.shape[1])"),
-                                  (w.shape[0], "filters of w (w.shape[0])"))
+                          (w.shape[0], "filters of w (w.shape[0])"))
     if x.shape[1] != w.shape[1] * groups:
         grouped = f" x groups={groups}" if groups > 1 else ""
         raise ValueError(f"{fn}: x has {x.shape[1]} channels but w expects "
@@ -60,18 +61,16 @@ def _check_conv2d(fn, x, w, stride, padding, dilation, groups, **others) -> _Con
     else:
         ph, pw = nonnegative_pair(fn, "padding", padding)
         pads = (ph, ph, pw, pw)
-    padded = (x.shape[2] + pads[0] + pads[1], x.shape[3] + pads[2] + pads[3])
-    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    if span[0] > padded[0] or span[1] > padded[1]:
-        raise ValueError(
-            f"{fn}: the kernel spans {span[0]}x{span[1]} (w.shape = {tuple(w.shape)}, "
-            f"dilation={dilation}) but the padded input is only {padded[0]}x{padded[1]} "
-            f"(x.shape = {tuple(x.shape)}, padding={padding!r})")
-    out_size = tuple((p - e) // s + 1 for p, e, s in zip(padded, span, stride))
+    given = f"x.shape = {tuple(x.shape)}, w.shape = {tuple(w.shape)}"
+    out_size = []
+    for axis, size, k, s, d, before, after in zip(AXES, x.shape[2:], kernel, stride, dilation,
+                                                   pads[::2], pads[1::2]):
+        check_window_fits(fn, size, k, (before, after), d, axis=axis, given=given)
+        out_size.append(window_count(size + before + after, k, s, 0, d))
     extras = [as_array(fn, name, a) for name, a in others.items() if a is not None]
     dtype = result_dtype(x, w, *extras)
     return _Conv(x.astype(dtype, copy=False), w.astype(dtype, copy=False), stride, dilation,
-                 pads, out_size, groups)
+                 pads, tuple(out_size), groups)
 
 
 def _checked_dout(fn, dout, conv: _Conv):

@@ -16,6 +16,7 @@ import numpy as np
 from . import _im2col
 from ._args import (as_array, check_bias, check_dout, check_groups, check_ndim, nonnegative_pair,
                     positive_pair, result_dtype)
+from .sizes import AXES, transposed_size
 
 __all__ = ["conv_transpose2d", "conv_transpose2d_backward", "conv_transpose2d_loops",
            "conv_transpose2d_backward_loops"]
@@ -56,20 +57,10 @@ def _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation,
     padding = nonnegative_pair(fn, "padding", padding)
     output_padding = nonnegative_pair(fn, "output_padding", output_padding)
     dilation = positive_pair(fn, "dilation", dilation)
-    out_size = []
-    for axis in range(2):
-        i, k, s, p = x.shape[2 + axis], w.shape[2 + axis], stride[axis], padding[axis]
-        extra, d = output_padding[axis], dilation[axis]
-        if extra >= s and extra >= d:
-            raise ValueError(f"{fn}: output_padding must be smaller than stride or dilation, "
-                             f"got output_padding={output_padding} with stride={stride}, "
-                             f"dilation={dilation}")
-        o = (i - 1) * s - 2 * p + d * (k - 1) + extra + 1
-        if o <= 0:
-            raise ValueError(f"{fn}: padding={padding} crops the whole output: output size "
-                             f"(i-1)*s - 2p + d*(k-1) + output_padding + 1 would be {o} "
-                             f"(x.shape = {tuple(x.shape)}, w.shape = {tuple(w.shape)})")
-        out_size.append(o)
+    given = f"x.shape = {tuple(x.shape)}, w.shape = {tuple(w.shape)}"
+    out_size = [transposed_size(fn, i, k, s, p, extra, d, axis=axis, given=given)
+                for axis, i, k, s, p, extra, d in zip(AXES, x.shape[2:], w.shape[2:], stride,
+                                                      padding, output_padding, dilation)]
     dtype = result_dtype(x, w, *[as_array(fn, name, a) for name, a in others.items()
                                  if a is not None])
     return _ConvT(x.astype(dtype, copy=False), w.astype(dtype, copy=False), stride, padding,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._args import as_array, nonnegative_pair, pair, positive_pair, result_dtype
-from .sizes import conv_output_size
+from .sizes import AXES, check_window_fits, window_count
 
 __all__ = ["conv_matrix"]
 
@@ -88,14 +88,11 @@ def conv_matrix(input_shape, w, stride=1, padding=0, dilation=1) -> np.ndarray:
     c_out, c_in, kh, kw = kernel.shape
     if min(kh, kw) < 1:
         raise ValueError(f"{fn}: w has an empty kernel (w.shape = {tuple(np.shape(w))})")
-    padded = (h + 2 * padding[0], width + 2 * padding[1])
-    reach = (dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1)
-    if reach[0] > padded[0] or reach[1] > padded[1]:
-        raise ValueError(
-            f"{fn}: the kernel ({kh}, {kw}) with dilation {dilation} spans {reach}, which does "
-            f"not fit the padded input {padded}"
-        )
-    ho, wo = conv_output_size((h, width), (kh, kw), stride, padding, dilation)
+    given = f"input_shape = {(h, width)}, w.shape = {tuple(np.shape(w))}"
+    for axis, size, k, p, d in zip(AXES, (h, width), (kh, kw), padding, dilation):
+        check_window_fits(fn, size, k, p, d, axis=axis, given=given)
+    ho, wo = (window_count(size, k, s, p, d) for size, k, s, p, d in
+              zip((h, width), (kh, kw), stride, padding, dilation))
     # Every (output row i, tap m) pair reads input row i*s + m*d - p; same for columns.
     rows = np.arange(ho)[:, None] * stride[0] + np.arange(kh)[None, :] * dilation[0] - padding[0]
     cols = np.arange(wo)[:, None] * stride[1] + np.arange(kw)[None, :] * dilation[1] - padding[1]

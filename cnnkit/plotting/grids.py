@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnkit.sizes import window_count, window_span
+
 __all__ = ["draw_matrix", "grey_scale", "text_color", "outline", "show_sliding_window", "window_coverage",
            "show_padded_windows", "show_pooling"]
 
@@ -145,7 +147,7 @@ def show_sliding_window(x, kernel, row: int, col: int, output=None):
     """
     x, kernel = np.asarray(x, dtype=float), np.asarray(kernel, dtype=float)
     kh, kw = kernel.shape
-    oh, ow = x.shape[0] - kh + 1, x.shape[1] - kw + 1
+    oh, ow = window_count(x.shape[0], kh), window_count(x.shape[1], kw)
     if not (0 <= row < oh and 0 <= col < ow):
         raise ValueError(f"show_sliding_window: position ({row}, {col}) is outside the "
                          f"{oh}x{ow} output")
@@ -180,12 +182,17 @@ def window_coverage(size: int, kernel_size: int, stride: int = 1, padding: int =
         ``coverage[p + i]`` counts the windows that read input cell ``i``; the
         first and last ``padding`` entries are the padding cells.
     """
-    padded = size + 2 * padding
-    span = dilation * (kernel_size - 1) + 1
-    coverage = np.zeros(padded, dtype=int)
-    for start in range(0, padded - span + 1, stride):
+    span = window_span(kernel_size, dilation)
+    coverage = np.zeros(size + 2 * padding, dtype=int)
+    for start in window_starts(size, kernel_size, stride, padding, dilation):
         coverage[start:start + span:dilation] += 1
     return coverage
+
+
+def window_starts(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
+                  dilation: int = 1) -> list[int]:
+    """First cell of every window along one axis, in the padded axis: ``[0, s, 2s, ...]``."""
+    return [o * stride for o in range(window_count(size, kernel_size, stride, padding, dilation))]
 
 
 def show_padded_windows(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
@@ -201,7 +208,7 @@ def show_padded_windows(size: int, kernel_size: int, stride: int = 1, padding: i
     matplotlib.figure.Figure
     """
     padded = size + 2 * padding
-    span = dilation * (kernel_size - 1) + 1
+    span = window_span(kernel_size, dilation)
     line = window_coverage(size, kernel_size, stride, padding, dilation)
     coverage = np.outer(line, line)
     colors = np.full((padded, padded, 3), 0.93)  # padding cells: light grey
@@ -213,7 +220,7 @@ def show_padded_windows(size: int, kernel_size: int, stride: int = 1, padding: i
 
     figure, ax = plt.subplots(figsize=(min(7.0, 1.2 + 0.42 * padded),) * 2)
     draw_matrix(ax, coverage, fmt="{:g}", colors=colors)
-    starts = list(range(0, padded - span + 1, stride))
+    starts = window_starts(size, kernel_size, stride, padding, dilation)
     windows = [(r, c) for r in starts for c in starts]
     for index, (r, c) in enumerate(windows[:max_windows]):
         outline(ax, r, c, span, span, color=WINDOW_COLORS[index % len(WINDOW_COLORS)],
@@ -255,7 +262,7 @@ def show_pooling(x, kernel_size: int, stride: int, output, *, mode: str = "max",
         raise ValueError(f"show_pooling: mode must be 'max' or 'avg', got {mode!r}")
     x, output = np.asarray(x, dtype=float), np.asarray(output, dtype=float)
     k, s = kernel_size, stride
-    oh, ow = (x.shape[0] - k) // s + 1, (x.shape[1] - k) // s + 1
+    oh, ow = window_count(x.shape[0], k, s), window_count(x.shape[1], k, s)
     sizes = [x.shape[1], max(output.shape[1], 2)]
     if yours is not None:
         yours = np.atleast_2d(np.asarray(yours, dtype=float))

@@ -170,9 +170,14 @@ W = np.ones((3, 4, 3, 3))
         ((X, W[0]), {}, ValueError, r"w must be 4-D"),
         ((X, np.ones((3, 2, 3, 3))), {}, ValueError,
          r"x has 4 channels but w expects 2 \(w.shape = \(3, 2, 3, 3\)\)"),
-        ((X, np.ones((3, 4, 7, 3))), {}, ValueError, r"the kernel spans 7x3 .* padded input is only 6x6"),
-        ((X, np.ones((3, 4, 9, 3))), dict(padding=1), ValueError, r"the kernel spans 9x3 .*padded input is only 8x8"),
-        ((X, W), dict(dilation=3), ValueError, r"the kernel spans 7x7 .*dilation=\(3, 3\)"),
+        ((X, np.ones((3, 4, 7, 3))), {}, ValueError,
+         r"the window does not fit along the height: it spans d\*\(k-1\)\+1 = 7 cells "
+         r"\(kernel_size=7, dilation=1\), more than the 6 cells of the padded input "
+         r"\(size=6, padding=0\); x.shape = \(2, 4, 6, 6\), w.shape = \(3, 4, 7, 3\)"),
+        ((X, np.ones((3, 4, 9, 3))), dict(padding=1), ValueError,
+         r"the window does not fit along the height: .* = 9 cells .* the 8 cells .*\(size=6, padding=1\)"),
+        ((X, W), dict(dilation=3), ValueError,
+         r"the window does not fit along the height: .* = 7 cells \(kernel_size=3, dilation=3\)"),
         ((X, W), dict(stride=0), ValueError, r"stride must be positive, got 0"),
         ((X, W), dict(dilation=(1, -1)), ValueError, r"dilation must be positive"),
         ((X, W), dict(padding=-1), ValueError, r"padding must be non-negative"),

@@ -197,8 +197,11 @@ W = np.ones((4, 2, 3, 3))
         ((X, W), dict(padding="same"), TypeError, r"padding must be an int or a pair of ints"),
         ((X, W), dict(output_padding=-1), ValueError, r"output_padding must be non-negative"),
         ((X, W), dict(stride=2, output_padding=2), ValueError,
-         r"output_padding must be smaller than stride or dilation, got output_padding=\(2, 2\)"),
-        ((X, W), dict(padding=3), ValueError, r"padding=\(3, 3\) crops the whole output"),
+         r"output_padding must be smaller than stride or dilation along the height, got "
+         r"output_padding=2 with stride=2 and dilation=1; x.shape = \(2, 4, 3, 3\)"),
+        ((X, W), dict(padding=3), ValueError,
+         r"padding=3 removes the whole output along the height: .* = 5 \(size=3, "
+         r"kernel_size=3, .*\) and 2\*padding = 6 of it is cut off"),
         ((X, W, np.ones(4)), {}, ValueError, r"b must have shape \(2,\) .*got shape \(4,\)"),
     ],
 )
