@@ -29,8 +29,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
-__all__ = ["pad_spatial", "im2col", "correlate_windows", "weight_gradient", "scatter_windows",
-           "window_slices"]
+__all__ = ["pad_spatial", "im2col", "correlate_windows", "weight_gradient", "scatter_windows"]
 
 WIDE_ROWS_MAX_WASTE = 1.5   # use wide rows when Wp <= 1.5 * Wo
 
@@ -214,14 +213,3 @@ def scatter_windows(dout, w, stride, dilation, padded_size, groups):
             columns = slice(l * dw, l * dw + sw * (wo - 1) + 1, sw)
             dxp[:, :, rows, columns] += cols[:, m, l]
     return dxp.transpose(1, 0, 2, 3)
-
-
-def window_slices(i: int, j: int, kernel, stride, dilation) -> tuple[slice, slice]:
-    """Rows and columns of the padded input that output position ``(i, j)`` reads.
-
-    Row ``i * s + m * d`` for ``m = 0 .. kH-1`` (and the same for columns): the
-    slices the loop versions use to pick out one window.
-    """
-    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    return (slice(i * sh, i * sh + dh * (kh - 1) + 1, dh),
-            slice(j * sw, j * sw + dw * (kw - 1) + 1, dw))

@@ -147,40 +147,22 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0, ceil_mode=
     return np.ascontiguousarray(dpadded[:, :, ph:ph + h, pw:pw + w])
 
 
-def _window_cells(geometry, i, j, h, w):
-    """Window ``(i, j)``: its divisor-free extent and the input cells it covers."""
-    (kh, kw), (sh, sw), (ph, pw) = geometry.kernel, geometry.stride, geometry.padding
-    top, left = i * sh - ph, j * sw - pw
-    cells = [(r, q) for r in range(top, top + kh) for q in range(left, left + kw)
-             if 0 <= r < h and 0 <= q < w]
-    return top, left, cells
-
-
-def _loop_divisor(geometry, top, left, h, w, cells, count_include_pad):
-    """Divisor of one window, written out as PyTorch's CPU kernel computes it."""
-    (kh, kw), (ph, pw) = geometry.kernel, geometry.padding
-    if not count_include_pad:
-        return len(cells)
-    bottom, right = min(top + kh, h + ph), min(left + kw, w + pw)  # clip to padded input
-    return (bottom - top) * (right - left)
-
-
 def avg_pool2d_loops(x, kernel_size, stride=None, padding=0, ceil_mode=False,
                      count_include_pad=True):
     """Loop version of :func:`avg_pool2d`: one output cell at a time (slow, for reading)."""
     x, geometry = _validated("avg_pool2d_loops", x, kernel_size, stride, padding, ceil_mode,
                              count_include_pad)
-    n_batch, channels, h, w = x.shape
-    oh, ow = geometry.out_size
+    (kh, kw), (sh, sw), (oh, ow) = geometry.kernel, geometry.stride, geometry.out_size
+    n_batch, channels = x.shape[:2]
+    xp = pad_for_windows(x, geometry, 0)   # padding cells add zeros
+    divisors = _divisor_grid(x, geometry, count_include_pad)   # kh * kw, less at a clipped edge
     out = np.empty((n_batch, channels, oh, ow), dtype=x.dtype)
-    for i in range(oh):
-        for j in range(ow):
-            top, left, cells = _window_cells(geometry, i, j, h, w)
-            divisor = _loop_divisor(geometry, top, left, h, w, cells, count_include_pad)
-            for n in range(n_batch):
-                for c in range(channels):
-                    total = sum(x[n, c, r, q] for r, q in cells)  # padding adds zeros
-                    out[n, c, i, j] = total / divisor
+    for n in range(n_batch):
+        for c in range(channels):
+            for i in range(oh):
+                for j in range(ow):
+                    window = xp[n, c, i * sh:i * sh + kh, j * sw:j * sw + kw]
+                    out[n, c, i, j] = np.sum(window) / divisors[i, j]
     return out
 
 
@@ -190,15 +172,15 @@ def avg_pool2d_backward_loops(dout, x, kernel_size, stride=None, padding=0, ceil
     fn = "avg_pool2d_backward_loops"
     x, geometry = _validated(fn, x, kernel_size, stride, padding, ceil_mode, count_include_pad)
     dout = check_pool_dout(fn, dout, x, geometry)
-    n_batch, channels, h, w = x.shape
-    oh, ow = geometry.out_size
-    dx = np.zeros(x.shape, dtype=result_dtype(dout, x))
-    for i in range(oh):
-        for j in range(ow):
-            top, left, cells = _window_cells(geometry, i, j, h, w)
-            divisor = _loop_divisor(geometry, top, left, h, w, cells, count_include_pad)
-            for n in range(n_batch):
-                for c in range(channels):
-                    for r, q in cells:
-                        dx[n, c, r, q] += dout[n, c, i, j] / divisor
-    return dx
+    (kh, kw), (sh, sw), (oh, ow) = geometry.kernel, geometry.stride, geometry.out_size
+    (ph, pw), (n_batch, channels, h, w) = geometry.padding, x.shape
+    dtype = result_dtype(dout, x)
+    divisors = _divisor_grid(x, geometry, count_include_pad).astype(dtype)
+    dxp = np.zeros((n_batch, channels, *padded_size(h, w, geometry)), dtype=dtype)
+    for n in range(n_batch):
+        for c in range(channels):
+            for i in range(oh):
+                for j in range(ow):
+                    share = dout[n, c, i, j] / divisors[i, j]   # equal for every cell
+                    dxp[n, c, i * sh:i * sh + kh, j * sw:j * sw + kw] += share
+    return dxp[:, :, ph:ph + h, pw:pw + w].copy()   # the padding's gradient is dropped

@@ -166,22 +166,23 @@ def conv2d_loops(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     fn = "conv2d_loops"
     conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, b=b)
     bias = check_bias(fn, b, conv.w.shape[0], conv.x.dtype)
-    xp = _im2col.pad_spatial(conv.x, conv.pads)
-    n_images, filters, per_group = xp.shape[0], conv.w.shape[0], conv.w.shape[1]
-    filters_per_group = filters // conv.groups
-    out = np.zeros((n_images, filters) + conv.out_size, dtype=conv.x.dtype)
-    for n in range(n_images):
+    n_batch, (filters, per_group, kh, kw) = conv.x.shape[0], conv.w.shape
+    (sh, sw), (dil_h, dil_w), (oh, ow) = conv.stride, conv.dilation, conv.out_size
+    top, bottom, left, right = conv.pads
+    xp = np.pad(conv.x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    out = np.zeros((n_batch, filters, oh, ow), dtype=conv.x.dtype)
+    for n in range(n_batch):
         for f in range(filters):
-            group = f // filters_per_group
-            channels = slice(group * per_group, (group + 1) * per_group)
-            for i in range(conv.out_size[0]):
-                for j in range(conv.out_size[1]):
-                    rows, cols = _im2col.window_slices(i, j, conv.w.shape[2:], conv.stride,
-                                                       conv.dilation)
+            g = f // (filters // conv.groups)   # filter f reads the channels of group g
+            channels = slice(g * per_group, (g + 1) * per_group)
+            for i in range(oh):
+                rows = slice(i * sh, i * sh + kh * dil_h, dil_h)   # rows i*s + m*d, m < kh
+                for j in range(ow):
+                    cols = slice(j * sw, j * sw + kw * dil_w, dil_w)
                     # sum over c, m, l of X[n, c, i*s + m*d, j*s + l*d] * K[f, c, m, l]
                     out[n, f, i, j] = np.sum(xp[n, channels, rows, cols] * conv.w[f])
-                    if bias is not None:
-                        out[n, f, i, j] += bias[f]
+    if bias is not None:
+        out += bias[:, None, None]
     return out
 
 
@@ -192,22 +193,21 @@ def conv2d_backward_loops(dout, x, w, stride=1, padding=0, dilation=1, groups=1)
     """
     fn = "conv2d_backward_loops"
     conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, dout=dout)
-    n_images, _, h, width = conv.x.shape
-    filters, per_group = conv.w.shape[:2]
     dout = _checked_dout(fn, dout, conv)
-    xp = _im2col.pad_spatial(conv.x, conv.pads)
+    (n_batch, _, h, width), (filters, per_group, kh, kw) = conv.x.shape, conv.w.shape
+    (sh, sw), (dil_h, dil_w), (oh, ow) = conv.stride, conv.dilation, conv.out_size
+    top, bottom, left, right = conv.pads
+    xp = np.pad(conv.x, ((0, 0), (0, 0), (top, bottom), (left, right)))
     dxp, dw = np.zeros_like(xp), np.zeros_like(conv.w)
-    filters_per_group = filters // conv.groups
-    for n in range(n_images):
+    for n in range(n_batch):
         for f in range(filters):
-            group = f // filters_per_group
-            channels = slice(group * per_group, (group + 1) * per_group)
-            for i in range(conv.out_size[0]):
-                for j in range(conv.out_size[1]):
-                    rows, cols = _im2col.window_slices(i, j, conv.w.shape[2:], conv.stride,
-                                                       conv.dilation)
+            g = f // (filters // conv.groups)   # filter f reads the channels of group g
+            channels = slice(g * per_group, (g + 1) * per_group)
+            for i in range(oh):
+                rows = slice(i * sh, i * sh + kh * dil_h, dil_h)   # rows i*s + m*d, m < kh
+                for j in range(ow):
+                    cols = slice(j * sw, j * sw + kw * dil_w, dil_w)
                     dxp[n, channels, rows, cols] += dout[n, f, i, j] * conv.w[f]
                     dw[f] += dout[n, f, i, j] * xp[n, channels, rows, cols]
-    top, _, left, _ = conv.pads
-    dx = dxp[:, :, top:top + h, left:left + width].copy()
+    dx = dxp[:, :, top:top + h, left:left + width].copy()   # the padding's gradient is dropped
     return dx, dw, dout.sum(axis=(0, 2, 3))

@@ -42,7 +42,7 @@ class _ConvT(NamedTuple):
         return tuple(o + 2 * p for o, p in zip(self.out_size, self.padding))
 
 
-def _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+def _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, groups, dilation,
                             **others) -> _ConvT:
     x = as_array(fn, "x", x)
     w = as_array(fn, "w", w)
@@ -72,12 +72,10 @@ def _crop(yp: np.ndarray, conv: _ConvT) -> np.ndarray:
     return np.ascontiguousarray(yp[:, :, ph:ph + ho, pw:pw + wo])
 
 
-def _padded_dout(fn, dout, conv: _ConvT):
-    """Check dout's shape and zero-pad it by ``padding`` (the border the forward cropped)."""
+def _checked_dout(fn, dout, conv: _ConvT):
+    """``dout`` in the result dtype; ValueError unless it is shaped (N, C_out, OH, OW)."""
     expected = (conv.x.shape[0], conv.out_channels) + conv.out_size
-    dout = check_dout(fn, dout, expected, "(N, C_out, OH, OW)")
-    return _im2col.pad_spatial(dout.astype(conv.x.dtype, copy=False),
-                               (conv.padding[0],) * 2 + (conv.padding[1],) * 2)
+    return check_dout(fn, dout, expected, "(N, C_out, OH, OW)").astype(conv.x.dtype, copy=False)
 
 
 def conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
@@ -112,7 +110,7 @@ def conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0, groups
     ``conv2d``: ``<conv2d(x, w), y> = <x, conv_transpose2d(y, w)>`` for the same arguments.
     """
     fn = "conv_transpose2d"
-    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, groups, dilation,
                                    b=b)
     bias = check_bias(fn, b, conv.out_channels, conv.x.dtype)
     yp = _im2col.scatter_windows(conv.x, conv.w, conv.stride, conv.dilation, conv.padded_size,
@@ -151,30 +149,15 @@ def conv_transpose2d_backward(dout, x, w, stride=1, padding=0, output_padding=0,
     roles of input and output swapped.
     """
     fn = "conv_transpose2d_backward"
-    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, groups, dilation,
                                    dout=dout)
-    doutp = _padded_dout(fn, dout, conv)
+    ph, pw = conv.padding
+    doutp = _im2col.pad_spatial(_checked_dout(fn, dout, conv), (ph, ph, pw, pw))
     dx = _im2col.correlate_windows(doutp, conv.w, conv.stride, conv.dilation,
                                    conv.x.shape[2:], conv.groups)
     dw = _im2col.weight_gradient(doutp, conv.x, conv.w.shape[2:], conv.stride, conv.dilation,
                                  conv.groups)
     return dx, dw, doutp.sum(axis=(0, 2, 3))
-
-
-def _loop_positions(conv: _ConvT):
-    """Yield ``(n, c_in, i, j, out_channels, rows, cols)`` for every input pixel."""
-    n_images, in_channels, height, width = conv.x.shape
-    per_group_in = in_channels // conv.groups
-    per_group_out = conv.w.shape[1]
-    for n in range(n_images):
-        for c_in in range(in_channels):
-            group = c_in // per_group_in
-            out_channels = slice(group * per_group_out, (group + 1) * per_group_out)
-            for i in range(height):
-                for j in range(width):
-                    rows, cols = _im2col.window_slices(i, j, conv.w.shape[2:], conv.stride,
-                                                       conv.dilation)
-                    yield n, c_in, i, j, out_channels, rows, cols
 
 
 def conv_transpose2d_loops(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1,
@@ -184,13 +167,22 @@ def conv_transpose2d_loops(x, w, b=None, stride=1, padding=0, output_padding=0, 
     Same parameters, result and errors as :func:`conv_transpose2d`.
     """
     fn = "conv_transpose2d_loops"
-    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, groups, dilation,
                                    b=b)
     bias = check_bias(fn, b, conv.out_channels, conv.x.dtype)
-    yp = np.zeros((conv.x.shape[0], conv.out_channels) + conv.padded_size, dtype=conv.x.dtype)
-    for n, c_in, i, j, out_channels, rows, cols in _loop_positions(conv):
-        # Y_full[n, c, i*s + m*d, j*s + l*d] += X[n, c_in, i, j] * K[c_in, c, m, l]
-        yp[n, out_channels, rows, cols] += conv.x[n, c_in, i, j] * conv.w[c_in]
+    (n_batch, in_channels, h, width), (_, per_group, kh, kw) = conv.x.shape, conv.w.shape
+    (sh, sw), (dil_h, dil_w) = conv.stride, conv.dilation
+    yp = np.zeros((n_batch, conv.out_channels) + conv.padded_size, dtype=conv.x.dtype)
+    for n in range(n_batch):
+        for c_in in range(in_channels):
+            g = c_in // (in_channels // conv.groups)   # input channel c_in stamps group g's outputs
+            outs = slice(g * per_group, (g + 1) * per_group)
+            for i in range(h):
+                rows = slice(i * sh, i * sh + kh * dil_h, dil_h)   # rows i*s + m*d, m < kh
+                for j in range(width):
+                    cols = slice(j * sw, j * sw + kw * dil_w, dil_w)
+                    # Y_full[n, c, i*s + m*d, j*s + l*d] += X[n, c_in, i, j] * K[c_in, c, m, l]
+                    yp[n, outs, rows, cols] += conv.x[n, c_in, i, j] * conv.w[c_in]
     out = _crop(yp, conv)
     if bias is not None:
         out += bias[:, None, None]
@@ -204,13 +196,22 @@ def conv_transpose2d_backward_loops(dout, x, w, stride=1, padding=0, output_padd
     Same parameters, results and errors as :func:`conv_transpose2d_backward`.
     """
     fn = "conv_transpose2d_backward_loops"
-    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, groups, dilation,
                                    dout=dout)
-    doutp = _padded_dout(fn, dout, conv)
+    dout = _checked_dout(fn, dout, conv)
+    (n_batch, in_channels, h, width), (_, per_group, kh, kw) = conv.x.shape, conv.w.shape
+    (sh, sw), (dil_h, dil_w), (ph, pw) = conv.stride, conv.dilation, conv.padding
+    doutp = np.pad(dout, ((0, 0), (0, 0), (ph, ph), (pw, pw)))   # the border the forward cut off
     dx, dw = np.zeros_like(conv.x), np.zeros_like(conv.w)
-    for n, c_in, i, j, out_channels, rows, cols in _loop_positions(conv):
-        # the stamp of X[n, c_in, i, j] covered these output values: collect their gradients
-        window = doutp[n, out_channels, rows, cols]
-        dx[n, c_in, i, j] = np.sum(window * conv.w[c_in])
-        dw[c_in] += conv.x[n, c_in, i, j] * window
+    for n in range(n_batch):
+        for c_in in range(in_channels):
+            g = c_in // (in_channels // conv.groups)   # input channel c_in stamps group g's outputs
+            outs = slice(g * per_group, (g + 1) * per_group)
+            for i in range(h):
+                rows = slice(i * sh, i * sh + kh * dil_h, dil_h)   # rows i*s + m*d, m < kh
+                for j in range(width):
+                    cols = slice(j * sw, j * sw + kw * dil_w, dil_w)
+                    # the stamp of X[n, c_in, i, j] covered these outputs: collect their gradients
+                    dx[n, c_in, i, j] = np.sum(doutp[n, outs, rows, cols] * conv.w[c_in])
+                    dw[c_in] += conv.x[n, c_in, i, j] * doutp[n, outs, rows, cols]
     return dx, dw, doutp.sum(axis=(0, 2, 3))

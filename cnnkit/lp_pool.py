@@ -71,7 +71,7 @@ def lp_pool2d_loops(x, norm_type, kernel_size, stride=None, ceil_mode=False):
     p = _check_norm_type(fn, norm_type)
     x, geometry = pool_geometry(fn, x, kernel_size, stride, 0, 1, ceil_mode)
     (kh, kw), (sh, sw), (oh, ow) = geometry.kernel, geometry.stride, geometry.out_size
-    n_batch, channels, h, w = x.shape
+    n_batch, channels = x.shape[:2]
     out = np.empty((n_batch, channels, oh, ow), dtype=x.dtype)
     with np.errstate(invalid="ignore"):
         for n in range(n_batch):

@@ -128,32 +128,22 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0, dilation=1
     return np.ascontiguousarray(dpadded[:, :, ph:ph + h, pw:pw + w])
 
 
-def _window_cells(geometry, i, j, h, w):
-    """Input cells ``(r, q)`` of window ``(i, j)`` in row-major order, padding left out."""
-    (kh, kw), (sh, sw) = geometry.kernel, geometry.stride
-    (ph, pw), (dh, dw) = geometry.padding, geometry.dilation
-    for a in range(kh):
-        for b in range(kw):
-            r, q = i * sh - ph + a * dh, j * sw - pw + b * dw
-            if 0 <= r < h and 0 <= q < w:
-                yield r, q
-
-
 def max_pool2d_loops(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
     """Loop version of :func:`max_pool2d`: one output cell at a time (slow, for reading)."""
     x, geometry = pool_geometry("max_pool2d_loops", x, kernel_size, stride, padding,
                                 dilation, ceil_mode)
-    n_batch, channels, h, w = x.shape
+    (kh, kw), (sh, sw), (dil_h, dil_w) = geometry.kernel, geometry.stride, geometry.dilation
+    n_batch, channels = x.shape[:2]
     oh, ow = geometry.out_size
+    xp = pad_for_windows(x, geometry, -np.inf)   # a padding cell is -inf: it never wins
     out = np.empty((n_batch, channels, oh, ow), dtype=x.dtype)
     for n in range(n_batch):
         for c in range(channels):
             for i in range(oh):
+                rows = slice(i * sh, i * sh + kh * dil_h, dil_h)   # rows i*s + a*d, a < kh
                 for j in range(ow):
-                    best = -np.inf  # a padding cell is -inf: it never wins
-                    for r, q in _window_cells(geometry, i, j, h, w):
-                        best = max(best, x[n, c, r, q])
-                    out[n, c, i, j] = best
+                    cols = slice(j * sw, j * sw + kw * dil_w, dil_w)
+                    out[n, c, i, j] = np.max(xp[n, c, rows, cols])
     return out
 
 
@@ -163,17 +153,18 @@ def max_pool2d_backward_loops(dout, x, kernel_size, stride=None, padding=0, dila
     fn = "max_pool2d_backward_loops"
     x, geometry = pool_geometry(fn, x, kernel_size, stride, padding, dilation, ceil_mode)
     dout = check_pool_dout(fn, dout, x, geometry)
+    (kh, kw), (sh, sw), (dil_h, dil_w) = geometry.kernel, geometry.stride, geometry.dilation
+    (ph, pw), (oh, ow) = geometry.padding, geometry.out_size
     n_batch, channels, h, w = x.shape
-    oh, ow = geometry.out_size
-    dx = np.zeros(x.shape, dtype=result_dtype(dout, x))
+    xp = pad_for_windows(x, geometry, -np.inf)   # a padding cell is -inf: it never wins
+    dxp = np.zeros(xp.shape, dtype=result_dtype(dout, x))
     for n in range(n_batch):
         for c in range(channels):
             for i in range(oh):
+                rows = slice(i * sh, i * sh + kh * dil_h, dil_h)   # rows i*s + a*d, a < kh
                 for j in range(ow):
-                    best, winner = -np.inf, None
-                    for r, q in _window_cells(geometry, i, j, h, w):
-                        if x[n, c, r, q] > best:  # ">" keeps the first of equal maxima
-                            best, winner = x[n, c, r, q], (r, q)
-                    if winner is not None:
-                        dx[n, c, winner[0], winner[1]] += dout[n, c, i, j]
-    return dx
+                    cols = slice(j * sw, j * sw + kw * dil_w, dil_w)
+                    # argmax gives the first maximum in row-major order, as PyTorch on a tie
+                    a, b = np.unravel_index(np.argmax(xp[n, c, rows, cols]), (kh, kw))
+                    dxp[n, c, i * sh + a * dil_h, j * sw + b * dil_w] += dout[n, c, i, j]
+    return dxp[:, :, ph:ph + h, pw:pw + w].copy()   # the padding's gradient is dropped

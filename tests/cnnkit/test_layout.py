@@ -64,3 +64,15 @@ def test_every_op_module_is_in_a_room():
     support = {"__init__", "checking", "notebook_errors", "images"}
     modules = {path.stem for path in PACKAGE.glob("*.py")}
     assert modules - support - set(BASE) - set(OPS) == set()
+
+
+def test_every_loop_version_fits_on_one_screen():
+    """A ``<op>_loops`` is read top to bottom: at most 40 lines, docstring included."""
+    long = {}
+    for module in OPS:
+        for node in ast.parse((PACKAGE / f"{module}.py").read_text()).body:
+            if isinstance(node, ast.FunctionDef) and node.name.endswith("_loops"):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > 40:
+                    long[f"{module}.{node.name}"] = lines
+    assert not long, f"loop versions longer than a screen: {long}"
