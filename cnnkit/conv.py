@@ -96,7 +96,7 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
 
     Returns
     -------
-    ndarray, shape (N, F, Ho, Wo)
+    ndarray, shape (N, F, OH, OW)
         float32 if every input is float32, else float64.
 
     Notes
@@ -106,7 +106,7 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     .. math:: O[n, f, i, j] = b[f] + \\sum_c \\sum_m \\sum_l
               X[n, c, i s + m d, j s + l d]\\, K[f, c, m, l]
 
-    and ``Ho = floor((H + 2p - d (kH - 1) - 1) / s) + 1`` (same for ``Wo``).
+    and ``OH = floor((H + 2p - d (kH - 1) - 1) / s) + 1`` (same for ``OW``).
     """
     fn = "conv2d"
     conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, b=b)
@@ -124,7 +124,7 @@ def conv2d_backward(dout, x, w, stride=1, padding=0, dilation=1, groups=1):
 
     Parameters
     ----------
-    dout : ndarray, shape (N, F, Ho, Wo)
+    dout : ndarray, shape (N, F, OH, OW)
         Gradient of the loss with respect to ``conv2d(x, w, b, ...)``.
     x, w, stride, padding, dilation, groups
         As given to :func:`conv2d`.

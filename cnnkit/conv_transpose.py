@@ -68,8 +68,8 @@ def _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, groups, d
 
 
 def _crop(yp: np.ndarray, conv: _ConvT) -> np.ndarray:
-    (ph, pw), (ho, wo) = conv.padding, conv.out_size
-    return np.ascontiguousarray(yp[:, :, ph:ph + ho, pw:pw + wo])
+    (ph, pw), (oh, ow) = conv.padding, conv.out_size
+    return np.ascontiguousarray(yp[:, :, ph:ph + oh, pw:pw + ow])
 
 
 def _checked_dout(fn, dout, conv: _ConvT):
@@ -97,8 +97,8 @@ def conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0, groups
 
     Returns
     -------
-    ndarray, shape (N, C_out, Ho, Wo)
-        ``Ho = (H - 1) s - 2p + d (kH - 1) + output_padding + 1``.
+    ndarray, shape (N, C_out, OH, OW)
+        ``OH = (H - 1) s - 2p + d (kH - 1) + output_padding + 1``.
 
     Notes
     -----
@@ -106,7 +106,7 @@ def conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0, groups
 
     .. math:: Y_{full}[n, c, i s + m d, j s + l d] \\mathrel{+}= X[n, c_{in}, i, j]\\, K[c_{in}, c, m, l]
 
-    then ``Y = Y_full[:, :, p : p + Ho, p : p + Wo] + b``. This is the adjoint of
+    then ``Y = Y_full[:, :, p : p + OH, p : p + OW] + b``. This is the adjoint of
     ``conv2d``: ``<conv2d(x, w), y> = <x, conv_transpose2d(y, w)>`` for the same arguments.
     """
     fn = "conv_transpose2d"
@@ -127,7 +127,7 @@ def conv_transpose2d_backward(dout, x, w, stride=1, padding=0, output_padding=0,
 
     Parameters
     ----------
-    dout : ndarray, shape (N, C_out, Ho, Wo)
+    dout : ndarray, shape (N, C_out, OH, OW)
     x, w, stride, padding, output_padding, groups, dilation
         As given to :func:`conv_transpose2d`.
 

@@ -46,6 +46,12 @@ def window_count(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
     return count
 
 
+def window_starts(size: int, kernel_size: int, stride: int = 1, padding: int = 0,
+                  dilation: int = 1) -> list[int]:
+    """First cell of every window along one axis, in the padded axis: ``[0, s, 2s, ...]``."""
+    return [o * stride for o in range(window_count(size, kernel_size, stride, padding, dilation))]
+
+
 def check_window_fits(fn: str, size: int, kernel_size: int, padding=0, dilation: int = 1, *,
                       axis: str | None = None, given: str = "") -> None:
     """Raise ValueError unless a window fits inside the padded input along one axis.

@@ -160,7 +160,8 @@ X = np.zeros((1, 1, 4, 4))
     (dict(x=X, kernel_size=2, padding=-2), ValueError, r"padding must be non-negative"),
     (dict(x=X, kernel_size=2, padding=(0, 2)), ValueError,
      r"padding must be at most half the kernel size"),
-    (dict(x=X, kernel_size=5), ValueError, r"avg_pool2d: the window does not fit along the height: it spans d\*\(k-1\)\+1 = 5 cells "
+    (dict(x=X, kernel_size=5), ValueError,
+     r"avg_pool2d: the window does not fit along the height: it spans d\*\(k-1\)\+1 = 5 cells "
      r"\(kernel_size=5, dilation=1\), more than the 4 cells of the padded input \(size=4, "
      r"padding=0\); x.shape = \(1, 1, 4, 4\)"),
     (dict(x=X, kernel_size=2, count_include_pad=None), TypeError,

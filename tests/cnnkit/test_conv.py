@@ -175,7 +175,8 @@ W = np.ones((3, 4, 3, 3))
          r"\(kernel_size=7, dilation=1\), more than the 6 cells of the padded input "
          r"\(size=6, padding=0\); x.shape = \(2, 4, 6, 6\), w.shape = \(3, 4, 7, 3\)"),
         ((X, np.ones((3, 4, 9, 3))), dict(padding=1), ValueError,
-         r"the window does not fit along the height: .* = 9 cells .* the 8 cells .*\(size=6, padding=1\)"),
+         r"the window does not fit along the height: .* = 9 cells .* the 8 cells "
+         r".*\(size=6, padding=1\)"),
         ((X, W), dict(dilation=3), ValueError,
          r"the window does not fit along the height: .* = 7 cells \(kernel_size=3, dilation=3\)"),
         ((X, W), dict(stride=0), ValueError, r"stride must be positive, got 0"),

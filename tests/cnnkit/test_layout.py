@@ -1,4 +1,4 @@
-"""cnnkit keeps the layout CONTRIBUTING.md describes: small modules, ops importing only from below."""
+"""cnnkit keeps CONTRIBUTING.md's layout: small modules, ops importing only from the rooms below."""
 
 import ast
 from pathlib import Path
@@ -54,7 +54,7 @@ def test_no_module_is_over_300_lines():
 
 @pytest.mark.parametrize("module, allowed", sorted({**BASE, **OPS}.items()))
 def test_base_and_op_modules_import_only_the_rooms_below(module, allowed):
-    """An op never imports teaching support (checking, plotting, widgets, nn, ...) or a sibling op."""
+    """An op never imports teaching support (checking, plotting, widgets, nn) or a sibling op."""
     imported = _cnnkit_imports(PACKAGE / f"{module}.py")
     assert imported <= set(allowed), f"{module}.py imports {sorted(imported - set(allowed))}"
 
