@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from cnnkit import _im2col
 from cnnkit.conv import conv2d, conv2d_backward, conv2d_backward_loops, conv2d_loops
 from cnnkit.gradcheck import numerical_gradient, rel_error
 from cnnkit.sizes import conv_output_size
@@ -61,11 +60,8 @@ def test_same_padding_keeps_the_size_with_even_kernels():
     np.testing.assert_array_equal(out, x)     # no padding on the top/left: windows start at (i, j)
 
 
-@pytest.mark.parametrize("max_waste", [0.0, 1.5, float("inf")], ids=["narrow", "auto", "wide"])
-def test_loops_equal_fast(rng, monkeypatch, max_waste):
-    """Loop and im2col versions agree, forward and backward, on random calls."""
-    # both column layouts of the engine (rows of Wo or of the padded width) must agree
-    monkeypatch.setattr(_im2col, "WIDE_ROWS_MAX_WASTE", max_waste)
+def test_loops_equal_fast(rng, im2col_layout):
+    """Loop and im2col versions agree, forward and backward, on random calls (every layout)."""
     for _ in range(25):
         x_shape, w_shape, kwargs = random_case(rng)
         x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
@@ -99,19 +95,9 @@ def test_numerical_gradients(seed):
     assert rel_error(db, numeric_db) < 1e-7
 
 
-def _torch_conv2d(torch, x, w, b, dout, kwargs):
-    """PyTorch's output and gradients for the same call."""
-    xt = torch.tensor(x, requires_grad=True)
-    wt = torch.tensor(w, requires_grad=True)
-    bt = torch.tensor(b, requires_grad=True)
-    out = torch.nn.functional.conv2d(xt, wt, bt, **kwargs)
-    out.backward(torch.tensor(dout))
-    return [t.detach().numpy() for t in (out, xt.grad, wt.grad, bt.grad)]
-
-
 @pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel:UserWarning")
-@pytest.mark.parametrize("dtype, tolerance", [(np.float64, 1e-9), (np.float32, 2e-4)])
-def test_matches_pytorch(torch, rng, dtype, tolerance):
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_matches_pytorch(torch_run, assert_matches, rng, dtype):
     """Output and all three gradients agree with PyTorch relative to their scale."""
     cases = [random_case(rng) for _ in range(30)] + [
         ((2, 3, 5, 4), (4, 3, 5, 4), dict(padding=0)),                  # kernel = input
@@ -126,11 +112,9 @@ def test_matches_pytorch(torch, rng, dtype, tolerance):
         out = conv2d(x, w, b, **kwargs)
         dout = rng.standard_normal(out.shape).astype(dtype)
         ours = [out, *conv2d_backward(dout, x, w, **kwargs)]
-        theirs = _torch_conv2d(torch, x, w, b, dout, kwargs)
+        theirs = torch_run("conv2d", dout, [x, w, b], **kwargs)
         for name, got, expected in zip(("out", "dx", "dw", "db"), ours, theirs):
-            assert got.dtype == dtype and got.shape == expected.shape, (name, kwargs)
-            scale = max(1.0, np.abs(expected).max())
-            assert np.abs(got - expected).max() <= tolerance * scale, (name, x_shape, w_shape, kwargs)
+            assert_matches(got, expected, dtype, f"{name} of {x_shape} * {w_shape}, {kwargs}")
 
 
 def test_output_size_matches_formula(rng):

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from cnnkit import _im2col
 from cnnkit.conv import conv2d, conv2d_backward
 from cnnkit.conv_transpose import (conv_transpose2d, conv_transpose2d_backward,
                                    conv_transpose2d_backward_loops, conv_transpose2d_loops)
@@ -62,11 +61,8 @@ def test_padding_crops_and_output_padding_extends():
     np.testing.assert_array_equal(extended[..., 7:, :], 0.0)
 
 
-@pytest.mark.parametrize("max_waste", [0.0, 1.5, float("inf")], ids=["narrow", "auto", "wide"])
-def test_loops_equal_fast(rng, monkeypatch, max_waste):
-    """Loop and scatter versions agree, forward and backward, on random calls."""
-    # both column layouts of the engine (rows of Wo or of the padded width) must agree
-    monkeypatch.setattr(_im2col, "WIDE_ROWS_MAX_WASTE", max_waste)
+def test_loops_equal_fast(rng, im2col_layout):
+    """Loop and scatter versions agree, forward and backward, on random calls (every layout)."""
     for _ in range(25):
         x_shape, w_shape, kwargs = random_case(rng)
         x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
@@ -122,18 +118,8 @@ def test_adjoint_of_conv2d(rng, stride, padding, dilation, groups):
                                atol=1e-12)
 
 
-def _torch_conv_transpose2d(torch, x, w, b, dout, kwargs):
-    """PyTorch's output and gradients for the same call."""
-    xt = torch.tensor(x, requires_grad=True)
-    wt = torch.tensor(w, requires_grad=True)
-    bt = torch.tensor(b, requires_grad=True)
-    out = torch.nn.functional.conv_transpose2d(xt, wt, bt, **kwargs)
-    out.backward(torch.tensor(dout))
-    return [t.detach().numpy() for t in (out, xt.grad, wt.grad, bt.grad)]
-
-
-@pytest.mark.parametrize("dtype, tolerance", [(np.float64, 1e-9), (np.float32, 2e-4)])
-def test_matches_pytorch(torch, rng, dtype, tolerance):
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_matches_pytorch(torch_run, assert_matches, rng, dtype):
     """Output and all three gradients agree with PyTorch relative to their scale."""
     cases = [random_case(rng, max_size=6) for _ in range(30)] + [
         ((1, 2, 2, 2), (2, 3, 4, 4), dict(stride=3)),                         # the seed's case
@@ -147,11 +133,9 @@ def test_matches_pytorch(torch, rng, dtype, tolerance):
         out = conv_transpose2d(x, w, b, **kwargs)
         dout = rng.standard_normal(out.shape).astype(dtype)
         ours = [out, *conv_transpose2d_backward(dout, x, w, **kwargs)]
-        theirs = _torch_conv_transpose2d(torch, x, w, b, dout, kwargs)
+        theirs = torch_run("conv_transpose2d", dout, [x, w, b], **kwargs)
         for name, got, expected in zip(("out", "dx", "dw", "db"), ours, theirs):
-            assert got.dtype == dtype and got.shape == expected.shape, (name, kwargs)
-            scale = max(1.0, np.abs(expected).max())
-            assert np.abs(got - expected).max() <= tolerance * scale, (name, x_shape, w_shape, kwargs)
+            assert_matches(got, expected, dtype, f"{name} of {x_shape} * {w_shape}, {kwargs}")
 
 
 def test_output_size_matches_formula(rng):
