@@ -143,6 +143,7 @@ class WindowCells:
     def __init__(self, array, geometry, zeros=False):
         (kh, kw), (sh, sw), (dh, dw) = geometry.kernel, geometry.stride, geometry.dilation
         self.array, self.out_size, self.stride = array, geometry.out_size, (sh, sw)
+        self.padding = geometry.padding
         self.starts = {(a, b): divmod(a * dh, sh) + divmod(b * dw, sw)
                        for a in range(kh) for b in range(kw)}
         used = sorted({(p, q) for _, p, _, q in self.starts.values()})
@@ -171,6 +172,14 @@ class WindowCells:
             for (p, q), phase in self.phases.items():
                 self.array[:, :, p::sh, q::sw] = phase
         return self.array
+
+    def input_gradient(self, x_shape):
+        """The :meth:`merged` gradient of the padded input, cropped to ``x_shape`` (N, C, H, W).
+
+        What the windows routed onto padding cells is dropped; the result is C-contiguous.
+        """
+        (ph, pw), (h, w) = self.padding, x_shape[2:]
+        return np.ascontiguousarray(self.merged()[:, :, ph:ph + h, pw:pw + w])
 
 
 def window_offsets(geometry):

@@ -123,9 +123,7 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0, dilation=1
         else:
             np.multiply(dout, wins, out=routed)
             np.add(dcells[cell], routed, out=dcells[cell])
-    dpadded = dcells.merged()
-    (ph, pw), (h, w) = geometry.padding, x.shape[2:]
-    return np.ascontiguousarray(dpadded[:, :, ph:ph + h, pw:pw + w])
+    return dcells.input_gradient(x.shape)
 
 
 def max_pool2d_loops(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):

@@ -112,8 +112,14 @@ def transposed_size(fn: str, size: int, kernel_size: int, stride: int = 1, paddi
     return full - 2 * padding
 
 
-def _all_ints(*values) -> bool:
-    return all(isinstance(v, numbers.Integral) for v in values)
+def _per_axis(fn: str, **arguments) -> tuple[list[tuple[int, int]], bool]:
+    """Every argument as a checked ``(height, width)`` pair, and whether all were ints.
+
+    ``padding`` and ``output_padding`` must be >= 0, every other argument >= 1.
+    """
+    pairs = [nonnegative_pair(fn, name, value) if name.endswith("padding")
+             else positive_pair(fn, name, value) for name, value in arguments.items()]
+    return pairs, all(isinstance(v, numbers.Integral) for v in arguments.values())
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False):
@@ -151,20 +157,13 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1, ceil_mo
     (16, 14)
     """
     fn = "conv_output_size"
-    sizes = positive_pair(fn, "size", size)
-    kernels = positive_pair(fn, "kernel_size", kernel_size)
-    strides = positive_pair(fn, "stride", stride)
-    paddings = nonnegative_pair(fn, "padding", padding)
-    dilations = positive_pair(fn, "dilation", dilation)
-    scalar = _all_ints(size, kernel_size, stride, padding, dilation)
+    pairs, scalar = _per_axis(fn, size=size, kernel_size=kernel_size, stride=stride,
+                              padding=padding, dilation=dilation)
     out = []
-    for axis, i, k, s, p, d in zip((None, None) if scalar else AXES, sizes, kernels, strides,
-                                   paddings, dilations):
+    for axis, i, k, s, p, d in zip((None, None) if scalar else AXES, *pairs):
         check_window_fits(fn, i, k, p, d, axis=axis)
         out.append(window_count(i, k, s, p, d, bool(ceil_mode)))
-    if scalar:
-        return out[0]
-    return tuple(out)
+    return out[0] if scalar else tuple(out)
 
 
 def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, output_padding=0,
@@ -199,16 +198,8 @@ def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, output_pa
     7
     """
     fn = "conv_transpose_output_size"
-    sizes = positive_pair(fn, "size", size)
-    kernels = positive_pair(fn, "kernel_size", kernel_size)
-    strides = positive_pair(fn, "stride", stride)
-    paddings = nonnegative_pair(fn, "padding", padding)
-    extras = nonnegative_pair(fn, "output_padding", output_padding)
-    dilations = positive_pair(fn, "dilation", dilation)
-    scalar = _all_ints(size, kernel_size, stride, padding, output_padding, dilation)
-    out = [transposed_size(fn, i, k, s, p, extra, d, axis=axis)
-           for axis, i, k, s, p, extra, d in zip((None, None) if scalar else AXES, sizes, kernels,
-                                                  strides, paddings, extras, dilations)]
-    if scalar:
-        return out[0]
-    return tuple(out)
+    pairs, scalar = _per_axis(fn, size=size, kernel_size=kernel_size, stride=stride,
+                              padding=padding, output_padding=output_padding, dilation=dilation)
+    out = [transposed_size(fn, *axis_arguments, axis=axis)
+           for axis, *axis_arguments in zip((None, None) if scalar else AXES, *pairs)]
+    return out[0] if scalar else tuple(out)
