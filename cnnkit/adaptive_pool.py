@@ -118,19 +118,8 @@ def adaptive_avg_pool2d(x, output_size):
 def adaptive_max_pool2d(x, output_size):
     """Max pooling to a fixed output size, as ``torch.nn.functional.adaptive_max_pool2d``.
 
-    Parameters
-    ----------
-    x : ndarray, shape (N, C, H, W)
-    output_size : int or (int or None, int or None)
-        ``(OH, OW)``; a None entry keeps that input size.
-
-    Returns
-    -------
-    out : ndarray, shape (N, C, OH, OW), dtype of ``x``
-
-    Notes
-    -----
-    Same windows as :func:`adaptive_avg_pool2d`, with the max instead of the mean.
+    Same parameters, shapes (``x`` (N, C, H, W) in, (N, C, OH, OW) out, dtype kept) and
+    windows as :func:`adaptive_avg_pool2d`, with the max instead of the mean.
     """
     return _adaptive_pool("adaptive_max_pool2d", x, output_size, np.max, max_pool2d)
 
