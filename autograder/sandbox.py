@@ -41,7 +41,6 @@ import site
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
 SANDBOX_MODES = ("auto", "on", "off")
 _SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -58,7 +57,7 @@ _MAX_SOCKET_PREFIX = 90
 def sandbox_problem() -> str | None:
     """Why bubblewrap cannot sandbox the kernel here, or None when it works (probed once)."""
     if not sys.platform.startswith("linux"):
-        return f"bubblewrap runs on Linux only (this is {sys.platform})"
+        return f"bubblewrap runs on Linux only, this is {sys.platform}"
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return "bwrap is not on PATH (Debian/Ubuntu: apt-get install bubblewrap)"

@@ -8,7 +8,9 @@ a hint at the usual mistake. Four helpers do all of it:
 - :func:`check_function` runs a student's function and the reference on a list
   of cases and compares every output;
 - :func:`diagnose` names the known mistake (``cnnkit.mistakes``) whose result
-  equals the student's, so a failure says what went wrong, not only where;
+  equals the student's, so a failure says what went wrong, not only where
+  (:func:`mistake_outputs` runs the mistakes for it; :func:`check_raises` uses
+  it when arguments that must be refused are accepted);
 - :func:`forbid` makes a cnnkit function raise while the student's code runs, so
   an exercise that merely calls its cnnkit counterpart earns nothing.
 
@@ -31,13 +33,15 @@ from cnnkit import notebook_errors as _notebook_errors
 
 __all__ = [
     "ForbiddenCall",
+    "assert_answer",
     "assert_close",
     "assert_shape",
     "check_function",
+    "check_raises",
     "describe_mismatch",
     "diagnose",
-    "mistake_outputs",
     "forbid",
+    "mistake_outputs",
 ]
 
 # Bound at import time: later monkeypatching of numpy does not reach these.
@@ -52,6 +56,8 @@ _max = _np.max
 _ndindex_shape = _np.shape
 _array_equal = _np.array_equal
 _errstate = _np.errstate
+_integer = _np.integer
+_floating = _np.floating
 
 # In a notebook, a test cell's NameError says when the exercise cell has a syntax error.
 _notebook_errors.install()
@@ -145,8 +151,13 @@ def _equals(actual, candidate, rtol: float, atol: float | None) -> bool:
     actual, candidate = _as_numbers(actual), _as_numbers(candidate)
     if actual is None or candidate is None or actual.shape != candidate.shape:
         return False
+    # inf and nan where the mistake has them too (an overflow the learner reproduced) count as equal
+    finite = _isfinite(candidate)
+    if not _array_equal(finite, _isfinite(actual)) or not _array_equal(
+            actual[~finite], candidate[~finite], equal_nan=True):
+        return False
     with _errstate(all="ignore"):
-        return describe_mismatch(actual, candidate, rtol=rtol, atol=atol) is None
+        return describe_mismatch(actual[finite], candidate[finite], rtol=rtol, atol=atol) is None
 
 
 def diagnose(actual, candidates, *, rtol: float = 1e-4, atol: float | None = None) -> str | None:
@@ -179,6 +190,58 @@ def diagnose(actual, candidates, *, rtol: float = 1e-4, atol: float | None = Non
         if _equals(actual, value, rtol, atol):
             return description
     return None
+
+
+def check_raises(student, cases, *, name: str, error: type = ValueError, forbidden=(), mistakes=None) -> None:
+    """Require ``student`` to raise ``error`` on every case: arguments it must refuse.
+
+    Parameters
+    ----------
+    student : callable
+    cases : iterable
+        As in :func:`check_function`; a case's ``why`` says what is wrong with its
+        arguments ("a 5-cell window does not fit in 4 cells") and is quoted when
+        the student returns instead of raising.
+    name : str
+        The function's name, used in messages.
+    error : type
+        The exception class expected (a subclass is accepted).
+    forbidden : iterable of callables or cnnkit names
+        As in :func:`check_function`.
+    mistakes : dict of str to callable, optional
+        Known mistakes; when the student returns a value, the first mistake that
+        returns the same value is named.
+
+    Examples
+    --------
+    >>> def half(n):
+    ...     return n // 2
+    >>> check_raises(half, [{"args": (3,), "why": "3 is odd"}], name="half")
+    Traceback (most recent call last):
+    ...
+    AssertionError: half(3) returned 1, but 3 is odd: raise a ValueError
+    """
+    for case in cases:
+        args, kwargs, why = _split_case(case)
+        call = f"{name}({_describe_case(args, kwargs)})"
+        try:
+            with forbid(*forbidden):
+                given = student(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        except error:
+            continue
+        except NotImplementedError:
+            raise AssertionError(f"{name} is not implemented yet") from None
+        except ForbiddenCall:
+            raise
+        except Exception as other:
+            raise AssertionError(f"{call} raised {type(other).__name__}: {other}; expected a "
+                                 f"{error.__name__}" + (f" ({why})" if why else "")) from None
+        message = f"{call} returned {given!r}, but " + (f"{why}: " if why else "it should not: ")
+        message += f"raise a {error.__name__}"
+        found = diagnose(given, mistake_outputs(mistakes, *args, **kwargs)) if mistakes else None
+        if found is not None:
+            message += f". Your output equals what you get when {found}."
+        raise AssertionError(message)
 
 
 def _shape_problem(actual, expected_shape) -> str | None:
@@ -426,6 +489,115 @@ def _check_outputs(actual, expected, call, output_names, mistakes, args, kwargs,
             outputs = {d: outputs[d] for d in whole + [d for d in outputs if d not in whole]}
         assert_close(got, want, name=f"{out_name} of {call}", **tolerance,
                      mistakes={d: o[index] for d, o in outputs.items()})
+
+
+def _answer_form(like) -> str:
+    """In words, the form of which ``like`` is an example: "an integer", "a tuple of 2 integers" ..."""
+    if isinstance(like, bool):
+        return "True or False"
+    if isinstance(like, int):
+        return "an integer"
+    if isinstance(like, float):
+        return "a number"
+    if isinstance(like, str):
+        return "a string"
+    if isinstance(like, tuple):
+        return f"a tuple of {len(like)} " + (
+            "integers" if all(type(item) is int for item in like) else "numbers" if all(
+                isinstance(item, (int, float)) for item in like) else "values")
+    return "a set of " + ("strings" if all(isinstance(item, str) for item in like) else "values")
+
+
+def _normalised_answer(value, like):
+    """``value`` in the form of ``like`` (a list for a tuple, a numpy int for an int ...), or raise ValueError."""
+    if isinstance(like, bool):
+        if isinstance(value, (bool, _np.bool_)):
+            return bool(value)
+    elif isinstance(like, int):
+        if isinstance(value, (int, _integer)) and not isinstance(value, (bool, _np.bool_)):
+            return int(value)
+        if isinstance(value, (float, _floating)) and float(value).is_integer():
+            return int(value)
+    elif isinstance(like, float):
+        if isinstance(value, (int, float, _integer, _floating)) and not isinstance(value, (bool, _np.bool_)):
+            return float(value)
+    elif isinstance(like, str):
+        if isinstance(value, str):
+            return value.strip()
+    elif isinstance(like, tuple):
+        if isinstance(value, (tuple, list, _ndarray)) and len(value) == len(like):
+            return tuple(_normalised_answer(item, form) for item, form in zip(value, like))
+    elif isinstance(like, (set, frozenset)):
+        if isinstance(value, (set, frozenset, list, tuple)):
+            form = next(iter(like))
+            items = {_normalised_answer(item, form) for item in value}
+            return frozenset(item.lower() if isinstance(item, str) else item for item in items)
+    raise ValueError(value)
+
+
+def _answers_agree(given, expected, rtol: float, atol: float) -> bool:
+    if isinstance(expected, tuple):
+        return all(_answers_agree(g, e, rtol, atol) for g, e in zip(given, expected))
+    if isinstance(expected, float):
+        return abs(given - expected) <= atol + rtol * abs(expected)
+    return given == expected
+
+
+def assert_answer(value, expected=None, *, name: str, like, choices=None, why: str | None = None,
+                  rtol: float = 1e-6, atol: float = 0.0):
+    """Check a check-yourself answer: its form always, its value when ``expected`` is given.
+
+    Equivalent forms are accepted: numpy integers and whole floats for an int, a
+    list or an array for a tuple, a list or tuple for a set (strings in a set are
+    compared in lower case; surrounding spaces of a string are ignored). When the
+    form is wrong the message says exactly what is wanted, with ``like`` as an example.
+
+    Parameters
+    ----------
+    value : object
+        The learner's answer (``answer_...``).
+    expected : object, optional
+        The right answer, in the form of ``like``; leave it out in the visible part of a test.
+    name : str
+        The answer's variable name, used in messages.
+    like : int, float, str, bool, tuple or set
+        An example of the wanted form, e.g. ``0``, ``0.0``, ``"conv1"``, ``(3, 5)``, ``{"a", "c"}``.
+    choices : iterable of str, optional
+        The only strings allowed (for a string answer).
+    why : str, optional
+        How the right answer is found, added to the message of a wrong value.
+    rtol, atol : float
+        Tolerances for numbers in the form of a float: ``|given - expected| <= atol + rtol * |expected|``.
+
+    Returns
+    -------
+    None
+        Nothing, on purpose: a test cell whose last line returns a number would have nbgrader
+        take that number as the cell's partial credit.
+
+    Examples
+    --------
+    >>> assert_answer([4, 16], (4, 16), name="answer_shape", like=(3, 5))
+    >>> assert_answer(16, name="answer_shape", like=(3, 5))
+    Traceback (most recent call last):
+    ...
+    AssertionError: answer_shape should be a tuple of 2 integers, such as (3, 5); got int 16
+    """
+    if value is None:
+        raise AssertionError(f"{name} is None: replace None with your answer and run the cell")
+    try:
+        given = _normalised_answer(value, like)
+    except (ValueError, TypeError, StopIteration):
+        raise AssertionError(f"{name} should be {_answer_form(like)}, such as {like!r}; "
+                             f"got {type(value).__name__} {value!r}") from None
+    if choices is not None:
+        allowed = {str(choice).lower(): choice for choice in choices}
+        if str(given).lower() not in allowed:
+            raise AssertionError(f"{name} should be one of {', '.join(map(repr, allowed.values()))}; "
+                                 f"got {value!r}")
+        given = allowed[str(given).lower()]
+    if expected is not None and not _answers_agree(given, _normalised_answer(expected, like), rtol, atol):
+        raise AssertionError(f"{name} = {value!r} is not right" + (f": {why}" if why else ""))
 
 
 def _trap(*args, **kwargs):

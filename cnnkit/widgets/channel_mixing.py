@@ -1,10 +1,14 @@
 """Channel-mixing explorer: a 1x1 convolution is one small matrix applied at every pixel.
 
-The explorer holds a photo as a (1, 3, H, W) batch (red, green, blue) and a
-``C_out x 3`` weight grid of sliders. It runs the student's ``conv1x1(x, w)``
-(``w`` shaped ``(C_out, C_in)``) and cnnkit's ``conv2d`` with the same weights
-as a ``(C_out, C_in, 1, 1)`` kernel, shows every output channel, and writes out
-the product ``K @ x[:, row, col]`` at one probe pixel.
+The explorer holds a batch of two photos, shape (2, 3, H, W) (red, green, blue):
+a portrait and its mirror image, so that a function mixing up the batch and
+channel axes is caught (with one image such a bug goes unseen). It runs the
+student's ``conv1x1(x, w)`` (``w`` shaped ``(C_out, C_in)``) and cnnkit's
+``conv2d`` with the same weights as a ``(C_out, C_in, 1, 1)`` kernel on the whole
+batch, shows every output channel of the first image, and writes out the
+product ``K @ x[0, :, row, col]`` at one probe pixel. An output channel with no
+negative value is drawn in grey like a photo (0 black); one that goes negative in
+a diverging map centred on 0 (see :func:`output_colormap`).
 
 >>> from cnnkit.widgets.channel_mixing import ChannelMixingExplorer
 >>> ChannelMixingExplorer(None).status_kind
@@ -19,7 +23,7 @@ import numpy as np
 
 from cnnkit.widgets._base import Explorer, call_student, compare_outcome, figure_to_png, ipywidgets
 
-__all__ = ["ChannelMixingExplorer", "DEFAULT_WEIGHTS"]
+__all__ = ["ChannelMixingExplorer", "DEFAULT_WEIGHTS", "output_colormap"]
 
 CHANNELS = ("red", "green", "blue")
 # Output 0: a luminance-like average; output 1: red minus blue; output 2: green alone.
@@ -28,11 +32,33 @@ DEFAULT_WEIGHTS = np.array([[0.3, 0.6, 0.1],
                             [0.0, 1.0, 0.0]])
 
 
-def _photo() -> np.ndarray:
-    """Grace Hopper, shrunk 8 times, as a (1, 3, 75, 64) batch on the 0..1 scale."""
+def _photos() -> np.ndarray:
+    """Grace Hopper shrunk 8 times, and her mirror image: a (2, 3, 75, 64) batch on the 0..1 scale."""
     from cnnkit.images import load_photo
 
-    return (load_photo("grace_hopper", shrink_by=8) / 255.0).transpose(2, 0, 1)[None]
+    photo = (load_photo("grace_hopper", shrink_by=8) / 255.0).transpose(2, 0, 1)
+    return np.stack([photo, photo[:, :, ::-1]])
+
+
+def output_colormap(channel: np.ndarray) -> dict:
+    """How to draw one output channel: ``imshow`` keyword arguments ``cmap``, ``vmin``, ``vmax``.
+
+    Parameters
+    ----------
+    channel : ndarray, shape (H, W)
+
+    Returns
+    -------
+    dict
+        Without negative values (a grey mix, a copied colour): ``"gray"`` from 0 (black) to
+        ``max(1, channel.max())`` (white), the scale of the 0..1 photo. With negative values:
+        ``"RdBu_r"`` symmetric about 0 (red above, blue below).
+    """
+    low, high = float(np.min(channel)), float(np.max(channel))
+    if low >= 0:
+        return {"cmap": "gray", "vmin": 0.0, "vmax": max(high, 1.0)}
+    limit = max(-low, high)
+    return {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit}
 
 
 class ChannelMixingExplorer(Explorer):
@@ -52,7 +78,9 @@ class ChannelMixingExplorer(Explorer):
         ``"w<o><i>"`` (weight from input channel i to output channel o, -1..1) and
         ``"row"``, ``"col"`` (the probe pixel).
     weights : ndarray, shape (out_channels, 3)
-    reference_output, student_output : ndarray or None, shape (1, out_channels, 75, 64)
+    x : ndarray, shape (2, 3, 75, 64)
+        The batch: the photo and its mirror image.
+    reference_output, student_output : ndarray or None, shape (2, out_channels, 75, 64)
     pixel_input : ndarray, shape (3,)
         ``x[0, :, row, col]``.
     pixel_result : ndarray, shape (out_channels,)
@@ -70,7 +98,7 @@ class ChannelMixingExplorer(Explorer):
         widgets = ipywidgets()
         self.student = conv1x1
         self.reference = reference or (lambda x, w: cnnkit.conv2d(x, w[:, :, None, None]))
-        self.x = _photo()
+        self.x = _photos()
         self.out_channels = out_channels
         self.reference_output = self.student_output = None
         slider = dict(min=-1.0, max=1.0, step=0.05, continuous_update=False, readout_format=".2f")
@@ -115,8 +143,7 @@ class ChannelMixingExplorer(Explorer):
         axes[0].set_title(f"input, x[:, {row}, {col}]\n= [{rgb}]", fontsize=8)
         for o in range(self.out_channels):
             ax = axes[o + 1]
-            limit = max(float(np.abs(shown[0, o]).max()), 1e-6)
-            ax.imshow(shown[0, o], cmap="RdBu_r", vmin=-limit, vmax=limit)
+            ax.imshow(shown[0, o], **output_colormap(shown[0, o]))
             terms = " + ".join(f"{w[o, i]:.2f}·{CHANNELS[i][0]}" for i in range(3))
             ax.set_title(f"out[{o}] ({whose})\n{terms}\n= {self.pixel_result[o]:.3f} at the probe", fontsize=8)
         for ax in axes:

@@ -45,6 +45,11 @@ def example_kernel(k: int) -> np.ndarray:
     return np.arange(1, k * k + 1, dtype=np.float64).reshape(k, k)
 
 
+def _count(number: int, noun: str) -> str:
+    """``"1 output"``, ``"4 outputs"``: a count with its noun in the right number."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 class GradientPathsExplorer(Explorer):
     """Follow the gradient of one conv2d output back to its inputs, or one input forward to its outputs.
 
@@ -157,8 +162,8 @@ class GradientPathsExplorer(Explorer):
         self.student_map = student.value if student.kind == "ok" else None
         kind, message = compare_outcome(student, self.reference_map, name="your conv2d_backward")
         if kind == "ok":
-            what = "inputs touched" if mode == MODES[0] else "outputs reached"
-            message += f" ({len(self.touched)} {what})"
+            noun, verb = ("input", "touched") if mode == MODES[0] else ("output", "reached")
+            message += f" ({_count(len(self.touched), noun)} {verb})"
         self.set_status(kind, message)
         self.image.value = figure_to_png(self._figure(mode, cell, out, w))
 
@@ -176,4 +181,4 @@ class GradientPathsExplorer(Explorer):
             titles.append(f"yours\n{label}")
         masks = [input_mask, None] + [touched] * (len(arrays) - 2)
         return plot_grids(arrays, titles, highlights=masks,
-                          cmaps=["Greys", "Oranges", "Blues", "Purples"][: len(arrays)])
+                          cmaps=["gray", "Oranges", "Blues", "Purples"][: len(arrays)])

@@ -36,8 +36,9 @@ class OutputSizeExplorer(Explorer):
     ----------
     student : callable or None
         ``conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1)``
-        returning an int. For a combination where no window fits, returning a
-        number <= 0 or raising ``ValueError`` both count as right.
+        returning an int. For a combination where no window fits it must raise
+        ``ValueError``, as :func:`cnnkit.conv_output_size` does (returning the
+        formula's number <= 0 is shown as a difference).
 
     Attributes
     ----------
@@ -116,12 +117,14 @@ class OutputSizeExplorer(Explorer):
         else:
             given = outcome.value
             try:
-                same = int(given) == given and (int(given) == expected or
-                                                (expected <= 0 and int(given) <= 0))
+                same = expected > 0 and int(given) == given == expected
             except (TypeError, ValueError):
                 same = False
             if same:
                 self.set_status("ok", f"your conv_output_size gives {expected}, as the formula does")
+            elif expected <= 0:
+                self.set_status("differs", f"your conv_output_size gives {given!r}, but no window fits: "
+                                           "raise a ValueError, as cnnkit.conv_output_size does")
             else:
                 self.set_status("differs", f"your conv_output_size gives {given!r}, "
                                            f"the formula gives {expected}")

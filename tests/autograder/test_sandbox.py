@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -53,6 +54,7 @@ _probe("own-folder-notebook", lambda: _read_all(glob.glob("*.ipynb")))
 _probe("source-relative", lambda: _read_all(glob.glob("../../../source/*/*.ipynb")))
 _probe("source-absolute", lambda: _read_all(glob.glob(_course + "/source/*/*.ipynb")))
 _probe("worker-template", lambda: _read_all(glob.glob(os.path.dirname(_scratch) + "/template-*/course/source/*/*.ipynb")))
+_probe("grader-temp-folder", lambda: _read_all(glob.glob(TEMP + "/autograder-*/**/*.ipynb", recursive=True)))
 _probe("gradebook-relative", lambda: _read_all(["../../../../db/gradebook.db"]))
 _probe("gradebook-absolute", lambda: _read_all([_scratch + "/db/gradebook.db"]))
 _probe("solutions", lambda: _read_all(glob.glob(SOLUTIONS + "/*/*.ipynb")))
@@ -63,8 +65,9 @@ _probe("loopback", lambda: _connect(("127.0.0.1", PORT)))
 if OUTSIDE:  # only where no route exists: the connect fails at once, nothing is sent
     _probe("outside", lambda: _connect(("10.255.255.1", 9)))
 '''
-READS = ["own-folder-notebook", "source-relative", "source-absolute", "worker-template", "gradebook-relative",
-         "gradebook-absolute", "solutions", "sibling-listing", "sibling-notebook", "sibling-feedback"]
+READS = ["own-folder-notebook", "source-relative", "source-absolute", "worker-template", "grader-temp-folder",
+         "gradebook-relative", "gradebook-absolute", "solutions", "sibling-listing", "sibling-notebook",
+         "sibling-feedback"]
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +106,7 @@ def _grade_alice_then_mallory(samples, root, port, sandbox):
     shutil.copy(_notebook(samples, "full"), submissions / "alice" / ASSIGNMENT)
     nb = nbformat.read(_notebook(samples, "full"), as_version=4)
     constants = (f"SOLUTIONS, SUBMISSIONS, OUT = {str(FIXTURE_SOURCE)!r}, {str(submissions)!r}, {str(out)!r}\n"
-                 f"PORT, OUTSIDE = {port}, {sandbox == 'on'}\n")
+                 f"TEMP, PORT, OUTSIDE = {tempfile.gettempdir()!r}, {port}, {sandbox == 'on'}\n")
     nb.cells.insert(2, nbformat.v4.new_code_cell(constants + PROBE))
     (submissions / "mallory" / ASSIGNMENT).mkdir(parents=True)
     nbformat.write(nb, submissions / "mallory" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")

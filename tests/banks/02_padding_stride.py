@@ -23,14 +23,15 @@ CONV_HEAD = '''def conv2d(x, w, b=None, stride=1, padding=0, dilation=1):
 
 
 def conv2d_source(*, top="i * stride", left="j * stride", tap="dilation", out_extra="+ 1",
-                  padded="pad(x, padding)", bias="    if b is not None:\n        out += b[None, :, None, None]\n"):
+                  padded="pad(x, padding)", bias="    if b is not None:\n        out += b[None, :, None, None]\n",
+                  dtype=""):
     """A vectorised-window conv2d with one piece swapped for a mistake."""
     return CONV_HEAD + f'''    xp = {padded}
     filters, _, kh, kw = w.shape
     span_h, span_w = dilation * (kh - 1) + 1, dilation * (kw - 1) + 1
     out_h = (x.shape[2] + 2 * padding - span_h) // stride {out_extra}
     out_w = (x.shape[3] + 2 * padding - span_w) // stride {out_extra}
-    out = np.zeros((x.shape[0], filters, out_h, out_w))
+    out = np.zeros((x.shape[0], filters, out_h, out_w){dtype})
     for i in range(out_h):
         for j in range(out_w):
             top, left = {top}, {left}
@@ -86,9 +87,35 @@ EXERCISES = {
 ''',
             "padding_on_one_side": SIZE_HEAD + '''    return (size + padding - dilation * (kernel_size - 1) - 1) // stride + 1
 ''',
+            # int() truncates towards 0: int(-1 / 2) + 1 = 1 window for i=4, k=5, s=2, where none fits
+            "truncates_with_int": SIZE_HEAD + '''    return int((size + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1
+''',
+            "truncates_then_checks_the_result": SIZE_HEAD + '''    o = int((size + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1
+    if o <= 0:
+        raise ValueError("no window fits")
+    return o
+''',
+            # the right number as a float (3.0): an array shape built from it fails later, in conv2d
+            "numpy_floor_returns_float": SIZE_HEAD + '''    span = dilation * (kernel_size - 1) + 1
+    if size + 2 * padding < span:
+        raise ValueError("no window fits")
+    return np.floor((size + 2 * padding - span) / stride) + 1
+''',
+            # the formula alone: right wherever a window fits, but the docstring asks for a ValueError
+            "returns_nonpositive_instead_of_raising": SIZE_HEAD + '''    return (size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
+''',
         },
         "correct": {
-            "floor_division": SIZE_HEAD + '''    return (size + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
+            "floor_division_and_check": SIZE_HEAD + '''    span = dilation * (kernel_size - 1) + 1
+    if size + 2 * padding < span:
+        raise ValueError(f"conv_output_size: the window spans {span} cells, the padded input {size + 2 * padding}")
+    return (size + 2 * padding - span) // stride + 1
+''',
+            # int() is the floor for the non-negative numerators left after the check
+            "check_then_int": SIZE_HEAD + '''    numerator = size + 2 * padding - dilation * (kernel_size - 1) - 1
+    if numerator < 0:
+        raise ValueError("no window fits")
+    return int(numerator / stride) + 1
 ''',
             "math_floor_and_check": SIZE_HEAD + '''    import math
     span = dilation * (kernel_size - 1) + 1
@@ -97,7 +124,10 @@ EXERCISES = {
     return math.floor((size + 2 * padding - span) / stride) + 1
 ''',
             "count_positions": SIZE_HEAD + '''    span = dilation * (kernel_size - 1) + 1
-    return len(range(0, size + 2 * padding - span + 1, stride))
+    count = len(range(0, size + 2 * padding - span + 1, stride))
+    if count == 0:
+        raise ValueError("conv_output_size: no window fits")
+    return count
 ''',
         },
     },
@@ -115,6 +145,11 @@ EXERCISES = {
 ''',
             "half_kernel_times_dilation": SAME_HEAD + '''    return dilation * (kernel_size // 2)
 ''',
+            # 1.0 rows of padding: / instead of //
+            "true_division": SAME_HEAD + '''    if dilation * (kernel_size - 1) % 2:
+        raise ValueError("even span")
+    return dilation * (kernel_size - 1) / 2
+''',
         },
         "correct": {
             "divmod": SAME_HEAD + '''    half, odd = divmod(dilation * (kernel_size - 1), 2)
@@ -127,6 +162,11 @@ EXERCISES = {
         raise ValueError("same_padding: even window span")
     return (span - 1) // 2
 ''',
+            "numpy_int": SAME_HEAD + '''    span = np.int64(dilation) * (kernel_size - 1)
+    if span % 2:
+        raise ValueError("same_padding: no symmetric padding for an even window")
+    return span // 2
+''',
         },
     },
     "conv2d": {
@@ -137,6 +177,9 @@ EXERCISES = {
             "off_by_one_output": conv2d_source(out_extra=""),
             "pads_one_side": conv2d_source(padded="np.pad(x, ((0, 0), (0, 0), (2 * padding, 0), (2 * padding, 0)))"),
             "forgets_bias": conv2d_source(bias=""),
+            # an integer image with a float kernel: the sums are truncated on assignment
+            "output_in_input_dtype": conv2d_source(dtype=", dtype=x.dtype",
+                                                   bias="    if b is not None:\n        out = out + b[None, :, None, None]\n"),
         },
         "correct": {
             "vectorised_windows": conv2d_source(),

@@ -6,7 +6,7 @@ points on its exercise's test_<name>* cells; every "correct" entry must keep the
 
 
 def pool_source(name, *, fill="-np.inf", reduce="window.max(axis=(2, 3))", default_stride="kernel_size",
-                out_extra="+ 1", pads="(padding, padding)"):
+                out_extra="+ 1", pads="(padding, padding)", dtype=""):
     """A window-loop pooling function with one piece swapped for a mistake."""
     return f'''def {name}(x, kernel_size, stride=None, padding=0):
     """2-D pooling of an NCHW batch: (N, C, H, W) -> (N, C, OH, OW)."""
@@ -14,7 +14,7 @@ def pool_source(name, *, fill="-np.inf", reduce="window.max(axis=(2, 3))", defau
     xp = np.pad(x, ((0, 0), (0, 0), {pads}, {pads}), constant_values={fill})
     out_h = (xp.shape[2] - kernel_size) // stride {out_extra}
     out_w = (xp.shape[3] - kernel_size) // stride {out_extra}
-    out = np.zeros(x.shape[:2] + (out_h, out_w))
+    out = np.zeros(x.shape[:2] + (out_h, out_w){dtype})
     for i in range(out_h):
         for j in range(out_w):
             window = xp[:, :, i * stride:i * stride + kernel_size, j * stride:j * stride + kernel_size]
@@ -43,6 +43,24 @@ def shifted_slices_source(name, combine, fill):
     out_h, out_w = (xp.shape[2] - k) // s + 1, (xp.shape[3] - k) // s + 1
     taps = [xp[:, :, a:a + s * (out_h - 1) + 1:s, b:b + s * (out_w - 1) + 1:s] for a in range(k) for b in range(k)]
     return {combine}
+'''
+
+
+def lp_source(root, *, power="window ** norm_type", default_stride="kernel_size", dtype=""):
+    """A window-loop Lp pooling with one piece swapped for a mistake."""
+    return f'''def lp_pool2d(x, norm_type, kernel_size, stride=None):
+    """Power-average pooling of an NCHW batch: (N, C, H, W) -> (N, C, OH, OW)."""
+    stride = {default_stride} if stride is None else stride
+    out_h = (x.shape[2] - kernel_size) // stride + 1
+    out_w = (x.shape[3] - kernel_size) // stride + 1
+    k = kernel_size
+    out = np.zeros(x.shape[:2] + (out_h, out_w){dtype})
+    for i in range(out_h):
+        for j in range(out_w):
+            window = x[:, :, i * stride:i * stride + k, j * stride:j * stride + k]
+            sums = ({power}).sum(axis=(2, 3))
+            out[:, :, i, j] = {root}
+    return out
 '''
 
 
@@ -115,6 +133,9 @@ EXERCISES = {
 ''',
             "default_stride_one": pool_source("avg_pool2d", fill="0", reduce="window.mean(axis=(2, 3))",
                                               default_stride="1"),
+            # an integer map: every mean is truncated when it is stored
+            "output_in_input_dtype": pool_source("avg_pool2d", fill="0", reduce="window.mean(axis=(2, 3))",
+                                                 dtype=", dtype=x.dtype"),
         },
         "correct": {
             "window_loops": pool_source("avg_pool2d", fill="0", reduce="window.mean(axis=(2, 3))"),
@@ -147,6 +168,10 @@ EXERCISES = {
             "averages_over_batch": '''def global_avg_pool2d(x):
     """Mean of each feature map: (N, C, H, W) -> (N, C, 1, 1)."""
     return np.broadcast_to(x.mean(axis=(0, 2, 3), keepdims=True), x.shape[:2] + (1, 1)).copy()
+''',
+            "floor_division": '''def global_avg_pool2d(x):
+    """Mean of each feature map: (N, C, H, W) -> (N, C, 1, 1)."""
+    return x.sum(axis=(2, 3), keepdims=True) // (x.shape[2] * x.shape[3])
 ''',
         },
         "correct": {
@@ -185,6 +210,39 @@ EXERCISES = {
     return np.concatenate(pieces, axis=1)
 ''',
             "float32": spp_source(SPP_WINDOWS, reduce="window.astype(np.float32).max(axis=(2, 3))"),
+        },
+    },
+    "lp_pool2d": {
+        "wrong": {
+            "power_mean": lp_source("(sums / (k * k)) ** (1 / norm_type)"),
+            "forgets_the_root": lp_source("sums"),
+            "absolute_values": lp_source("sums ** (1 / norm_type)", power="np.abs(window) ** norm_type"),
+            "always_square_root": lp_source("np.sqrt(sums)"),
+            "default_stride_one": lp_source("sums ** (1 / norm_type)", default_stride="1"),
+            "output_in_input_dtype": lp_source("sums ** (1 / norm_type)", dtype=", dtype=x.dtype"),
+        },
+        "correct": {
+            "window_loops": lp_source("sums ** (1 / norm_type)"),
+            "via_the_average": '''def lp_pool2d(x, norm_type, kernel_size, stride=None):
+    """Power-average pooling of an NCHW batch: (N, C, H, W) -> (N, C, OH, OW)."""
+    k, s = kernel_size, (kernel_size if stride is None else stride)
+    powers = np.asarray(x, dtype=float) ** norm_type
+    out_h, out_w = (x.shape[2] - k) // s + 1, (x.shape[3] - k) // s + 1
+    mean = np.zeros(x.shape[:2] + (out_h, out_w))
+    for a in range(k):
+        for b in range(k):
+            mean += powers[:, :, a:a + s * (out_h - 1) + 1:s, b:b + s * (out_w - 1) + 1:s]
+    mean /= k * k
+    return np.power(mean * k * k, 1.0 / norm_type)
+''',
+            "sliding_window_view": '''def lp_pool2d(x, norm_type, kernel_size, stride=None):
+    """Power-average pooling of an NCHW batch: (N, C, H, W) -> (N, C, OH, OW)."""
+    stride = kernel_size if stride is None else stride
+    windows = np.lib.stride_tricks.sliding_window_view(x, (kernel_size, kernel_size), axis=(2, 3))
+    sums = (windows[:, :, ::stride, ::stride].astype(float) ** norm_type).sum(axis=(4, 5))
+    return sums ** (1.0 / norm_type)
+''',
+            "float32": lp_source("(sums ** (1 / norm_type)).astype(np.float32)"),
         },
     },
 }

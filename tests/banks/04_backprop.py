@@ -56,25 +56,47 @@ def conv2d_backward(dout, x, w, stride=1, padding=0):
     return dx, dw, dout.sum(axis=(0, 2, 3))
 '''
 
-CONV2D_BACKWARD = {
-    "wrong": {
-        "ignores_stride": _conv_variant(step="1"),
-        "kernel_not_rotated": _CONV_DILATE_FULL.replace("KERNEL", "w"),
-        "padding_not_cropped": _conv_variant(result="dxp, dw, db"),
-        "db_summed_over_filters": _conv_variant(db_axes="(1, 2, 3)"),
-        "db_summed_over_batch_only": _conv_variant(db_axes="0"),
-        "dx_overwritten": _conv_variant(accumulate="="),
-        "dw_averaged_over_batch": _conv_variant(result="dx, dw / x.shape[0], db"),
-    },
-    "correct": {
-        "loops": '''
+# The dilate recipe written with the k + r correlation positions of dw made explicit (r rows left over).
+_CONV_DILATE_POSITIONS = '''
+def conv2d_backward(dout, x, w, stride=1, padding=0):
+    n, c, h, width = x.shape
+    f, _, kh, kw = w.shape
+    _, _, ho, wo = dout.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    dilated = np.zeros((n, f, (ho - 1) * stride + 1, (wo - 1) * stride + 1))
+    dilated[:, :, ::stride, ::stride] = dout
+    dh, dwid = dilated.shape[2:]
+    ph, pw = xp.shape[2] - dh + 1, xp.shape[3] - dwid + 1      # k + r positions per axis
+    positions = np.zeros((f, c, ph, pw))
+    for m in range(ph):
+        for l in range(pw):
+            positions[:, :, m, l] = np.einsum("nfij,ncij->fc", dilated, xp[:, :, m:m + dh, l:l + dwid])
+    dw = positions[:, :, DW_ROWS, DW_COLS]
+    full = np.pad(dilated, ((0, 0), (0, 0), (kh - 1, kh - 1), (kw - 1, kw - 1)))
+    hh, ww = dh + kh - 1, dwid + kw - 1
+    read = np.zeros((n, c, hh, ww))
+    for m in range(kh):
+        for l in range(kw):
+            read += np.einsum("nfij,fc->ncij", full[:, :, m:m + hh, l:l + ww], w[:, :, kh - 1 - m, kw - 1 - l])
+    dxp = np.zeros(xp.shape)
+    dxp[:, :, DX_ROWS, DX_COLS] = read
+    return dxp[:, :, padding:padding + h, padding:padding + width], dw, dout.sum(axis=(0, 2, 3))
+'''
+
+
+def _positions_variant(dw_rows=":kh", dw_cols=":kw", dx_rows=":hh", dx_cols=":ww"):
+    return (_CONV_DILATE_POSITIONS.replace("DW_ROWS", dw_rows).replace("DW_COLS", dw_cols)
+            .replace("DX_ROWS", dx_rows).replace("DX_COLS", dx_cols))
+
+
+_CONV_LOOPS = '''
 def conv2d_backward(dout, x, w, stride=1, padding=0):
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
     _, _, HO, WO = dout.shape
     xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-    dxp = np.zeros(xp.shape)
-    dw = np.zeros(w.shape)
+    dxp = DX_ZEROS
+    dw = DW_ZEROS
     db = np.zeros(F)
     for n in range(N):
         for f in range(F):
@@ -88,8 +110,50 @@ def conv2d_backward(dout, x, w, stride=1, padding=0):
                                 dw[f, c, m, l] += g * xp[n, c, i * stride + m, j * stride + l]
                                 dxp[n, c, i * stride + m, j * stride + l] += g * w[f, c, m, l]
     return dxp[:, :, padding:padding + H, padding:padding + W], dw, db
-''',
+'''
+
+
+def _conv_loops(like_inputs=False):
+    """Seven loops; with ``like_inputs`` dx and dw come from np.zeros_like, so dx keeps an integer x's dtype."""
+    if like_inputs:
+        return _CONV_LOOPS.replace("DX_ZEROS", "np.zeros_like(xp)").replace("DW_ZEROS", "np.zeros_like(w)")
+    return _CONV_LOOPS.replace("DX_ZEROS", "np.zeros(xp.shape)").replace("DW_ZEROS", "np.zeros(w.shape)")
+
+
+CONV2D_BACKWARD = {
+    "wrong": {
+        "ignores_stride": _conv_variant(step="1"),
+        "kernel_not_rotated": _CONV_DILATE_FULL.replace("KERNEL", "w"),
+        "padding_not_cropped": _conv_variant(result="dxp, dw, db"),
+        "db_summed_over_filters": _conv_variant(db_axes="(1, 2, 3)"),
+        "db_summed_over_batch_only": _conv_variant(db_axes="0"),
+        "dx_overwritten": _conv_variant(accumulate="="),
+        "dw_averaged_over_batch": _conv_variant(result="dx, dw / x.shape[0], db"),
+        "dw_keeps_the_last_k_positions": _positions_variant(dw_rows="-kh:", dw_cols="-kw:"),
+        "rows_left_over_put_first": _positions_variant(dx_rows="-hh:", dx_cols="-ww:"),
+        "dx_allocated_like_integer_x": _conv_loops(like_inputs=True),
+    },
+    "correct": {
+        "loops": _conv_loops(),
         "vectorised_dilate_full_convolution": _CONV_DILATE_FULL.replace("KERNEL", "w[:, :, ::-1, ::-1]"),
+        "dilate_with_explicit_crops": _positions_variant(),
+        "cnnkit_conv2d_of_the_dilated_gradient": '''
+def conv2d_backward(dout, x, w, stride=1, padding=0):
+    """dx: conv2d of the dilated, k-1 padded dout with the rotated kernel; dw: conv2d with the batch as channels."""
+    n, c, h, width = x.shape
+    f, _, kh, kw = w.shape
+    ho, wo = dout.shape[2:]
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    dilated = np.zeros((n, f, (ho - 1) * stride + 1, (wo - 1) * stride + 1))
+    dilated[:, :, ::stride, ::stride] = dout
+    full = np.pad(dilated, ((0, 0), (0, 0), (kh - 1, kh - 1), (kw - 1, kw - 1)))
+    read = cnnkit.conv2d(full, w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))      # (N, C, H + 2p - r, W + 2p - r)
+    dxp = np.zeros(xp.shape)
+    dxp[:, :, :read.shape[2], :read.shape[3]] = read
+    positions = cnnkit.conv2d(xp.transpose(1, 0, 2, 3), dilated.transpose(1, 0, 2, 3))   # (C, F, k + r, k + r)
+    dw = positions.transpose(1, 0, 2, 3)[:, :, :kh, :kw]
+    return dxp[:, :, padding:padding + h, padding:padding + width], dw, dout.sum(axis=(0, 2, 3))
+''',
         "float32": _conv_variant().replace(
             "    n, c, h, width = x.shape\n",
             "    dout, x, w = (a.astype(np.float32) for a in (dout, x, w))\n    n, c, h, width = x.shape\n", 1),
@@ -103,8 +167,8 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
     n, c, h, width = x.shape
     _, _, ho, wo = dout.shape
     k = kernel_size
-    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)), constant_values=FILL)
-    dxp = np.zeros(xp.shape)
+    xp = np.pad(FLOAT_X, ((0, 0), (0, 0), (padding, padding), (padding, padding)), constant_values=FILL)
+    dxp = np.zeros(xp.shape, dtype=DX_DTYPE)
     for b in range(n):
         for ch in range(c):
             for i in range(ho):
@@ -118,9 +182,10 @@ _FIRST = "r, q = np.unravel_index(np.argmax(window), window.shape)"
 _LAST = "r, q = np.unravel_index(window.size - 1 - np.argmax(window.ravel()[::-1]), window.shape)"
 
 
-def _max_variant(default_stride="kernel_size", fill="-np.inf", winner=_FIRST, accumulate="+="):
-    return (_MAX_POOL.replace("DEFAULT_STRIDE", default_stride).replace("FILL", fill)
-            .replace("WINNER", winner).replace("ACCUMULATE", accumulate))
+def _max_variant(default_stride="kernel_size", fill="-np.inf", winner=_FIRST, accumulate="+=",
+                 float_x="x.astype(float)", dx_dtype="float"):
+    return (_MAX_POOL.replace("DEFAULT_STRIDE", default_stride).replace("FLOAT_X", float_x).replace("FILL", fill)
+            .replace("DX_DTYPE", dx_dtype).replace("WINNER", winner).replace("ACCUMULATE", accumulate))
 
 
 MAX_POOL2D_BACKWARD = {
@@ -144,6 +209,8 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
         "overlap_overwritten": _max_variant(accumulate="="),
         "pads_with_zero": _max_variant(fill="0"),
         "stride_defaults_to_one": _max_variant(default_stride="1"),
+        "integer_image_padded_with_minus_inf": _max_variant(float_x="x"),
+        "dx_allocated_like_integer_x": _max_variant(dx_dtype="x.dtype"),
     },
     "correct": {
         "loops": _max_variant(winner='''best = -np.inf
@@ -157,6 +224,7 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
     k = kernel_size
     n, c, h, width = x.shape
     ho, wo = dout.shape[2:]
+    x = x.astype(np.result_type(x, np.float32))                 # integers cannot hold -inf
     xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)), constant_values=-np.inf)
     taps = [(a, b) for a in range(k) for b in range(k)]          # row-major order
     views = [xp[:, :, a:a + s * (ho - 1) + 1:s, b:b + s * (wo - 1) + 1:s] for a, b in taps]
@@ -171,7 +239,7 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
         dxp[:, :, a:a + s * (ho - 1) + 1:s, b:b + s * (wo - 1) + 1:s] += dout * (winner == index)
     return dxp[:, :, padding:padding + h, padding:padding + width]
 ''',
-        "float32": _max_variant().replace("dxp = np.zeros(xp.shape)", "dxp = np.zeros(xp.shape, dtype=np.float32)"),
+        "float32": _max_variant(float_x="x.astype(np.float32)", dx_dtype="np.float32"),
     },
 }
 
@@ -199,21 +267,12 @@ def _avg_variant(accumulate="+=", divisor="(k * k)", result=_CROPPED):
     return _AVG_POOL.replace("ACCUMULATE", accumulate).replace("DIVISOR", divisor).replace("RESULT", result)
 
 
-AVG_POOL2D_BACKWARD = {
-    "wrong": {
-        "not_divided": _avg_variant(divisor="1"),
-        "overlap_overwritten": _avg_variant(accumulate="="),
-        "divides_by_cells_inside_input": _avg_variant(divisor=_VALID_COUNT),
-        "padding_not_cropped": _avg_variant(result="dxp"),
-        "divides_by_kernel_side": _avg_variant(divisor="k"),
-    },
-    "correct": {
-        "loops": '''
+_AVG_LOOPS = '''
 def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
     s = kernel_size if stride is None else stride
     k = kernel_size
     N, C, H, W = x.shape
-    dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding))
+    dxp = np.zeros((N, C, H + 2 * padding, W + 2 * padding), dtype=DX_DTYPE)
     for n in range(N):
         for c in range(C):
             for i in range(dout.shape[2]):
@@ -222,7 +281,19 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
                         for b in range(k):
                             dxp[n, c, i * s + a, j * s + b] += dout[n, c, i, j] / (k * k)
     return dxp[:, :, padding:padding + H, padding:padding + W]
-''',
+'''
+
+AVG_POOL2D_BACKWARD = {
+    "wrong": {
+        "not_divided": _avg_variant(divisor="1"),
+        "overlap_overwritten": _avg_variant(accumulate="="),
+        "divides_by_cells_inside_input": _avg_variant(divisor=_VALID_COUNT),
+        "padding_not_cropped": _avg_variant(result="dxp"),
+        "divides_by_kernel_side": _avg_variant(divisor="k"),
+        "dx_allocated_like_integer_x": _AVG_LOOPS.replace("DX_DTYPE", "x.dtype"),   # integers truncate dout / k**2
+    },
+    "correct": {
+        "loops": _AVG_LOOPS.replace("DX_DTYPE", "float"),
         "vectorised_offsets": '''
 def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
     s = kernel_size if stride is None else stride
@@ -242,8 +313,9 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
 # ---------------------------------------------------------------- numerical_gradient
 _NUMERICAL = '''
 def numerical_gradient(f, x, dout, h=1e-5):
-    point = np.array(x, dtype=float)
-    grad = np.zeros_like(point)
+    point = COPY
+    grad = np.zeros(point.shape)
+    STEP
     for index in np.ndindex(point.shape):
         original = point[index]
         point[index] = original + h
@@ -258,8 +330,10 @@ def numerical_gradient(f, x, dout, h=1e-5):
 
 def _numerical_variant(plus="np.sum(f(point) * dout)", minus_point="original - h",
                        minus="np.sum(f(point) * dout)", restore="point[index] = original",
-                       denominator="(2 * h)"):
-    return (_NUMERICAL.replace("PLUS", plus).replace("MINUS_POINT", minus_point).replace("MINUS", minus)
+                       denominator="(2 * h)", copy="np.array(x, dtype=float)", step=""):
+    source = _NUMERICAL.replace("    STEP\n", f"    {step}\n" if step else "")
+    return (source.replace("COPY", copy).replace("PLUS", plus)
+            .replace("MINUS_POINT", minus_point).replace("MINUS", minus)
             .replace("RESTORE", restore).replace("DENOMINATOR", denominator))
 
 
@@ -269,6 +343,8 @@ NUMERICAL_GRADIENT = {
         "ignores_dout": _numerical_variant(plus="np.sum(f(point))", minus="np.sum(f(point))"),
         "divides_by_h": _numerical_variant(denominator="h"),
         "forgets_to_restore": _numerical_variant(restore="pass"),
+        "ignores_the_step_h": _numerical_variant(step="h = 1e-5                      # a fixed step, whatever the caller asked"),
+        "copy_keeps_integer_dtype": _numerical_variant(copy="x.copy()"),
     },
     "correct": {
         "loops_flat_index": '''

@@ -23,6 +23,24 @@ CONV1X1 = {
         "transposed_weight_matrix": _conv1x1(weight="w.T"),
         "bias_along_the_width": _conv1x1(bias="b"),
         "bias_ignored": _conv1x1(bias="0"),
+        "reshape_ignores_the_batch_axis": '''
+def conv1x1(x, w, b=None):
+    n, c_in, h, width = x.shape
+    columns = x.reshape(c_in, -1)                     # meant: one column per pixel; right only when N == 1
+    out = (w @ columns).reshape(n, w.shape[0], h, width)
+    if b is not None:
+        out = out + b[None, :, None, None]
+    return out
+''',
+        "tensordot_leaves_output_channels_first": '''
+def conv1x1(x, w, b=None):
+    n, c_in, h, width = x.shape
+    out = np.tensordot(w, x, axes=(1, 1))             # shape (C_out, N, H, W) ...
+    out = out.reshape(n, w.shape[0], h, width)        # ... reshaped instead of transposed: right only when N == 1
+    if b is not None:
+        out = out + b[None, :, None, None]
+    return out
+''',
         "reshape_scrambles_pixels_and_channels": '''
 def conv1x1(x, w, b=None):
     n, c_in, h, width = x.shape
@@ -129,6 +147,11 @@ DEPTHWISE_SEPARABLE_CONV = {
         "pointwise_transposed": _separable(pointwise='"co,nchw->nohw"'),
         "stride_ignored": _separable(step="1"),
         "padding_ignored": _separable(pad="0"),
+        "conv2d_without_groups": '''
+def depthwise_separable_conv(x, w_depthwise, w_pointwise, stride=1, padding=0):
+    filtered = cnnkit.conv2d(x, w_depthwise, stride=stride, padding=padding)     # groups forgotten
+    return conv1x1(filtered, w_pointwise)
+''',
         "pointwise_before_depthwise": '''
 def depthwise_separable_conv(x, w_depthwise, w_pointwise, stride=1, padding=0):
     mixed = np.einsum("oc,nchw->nohw", w_pointwise, x)
@@ -165,6 +188,16 @@ def depthwise_separable_conv(x, w_depthwise, w_pointwise, stride=1, padding=0):
             for j in range(WO):
                 out[n, :, i, j] = w_pointwise @ depthwise[n, :, i, j]
     return out
+''',
+        "cnnkit_conv2d_groups_then_conv1x1": '''
+def depthwise_separable_conv(x, w_depthwise, w_pointwise, stride=1, padding=0):
+    filtered = cnnkit.conv2d(x, w_depthwise, stride=stride, padding=padding, groups=x.shape[1])
+    return conv1x1(filtered, w_pointwise)
+''',
+        "cnnkit_conv2d_for_both_steps": '''
+def depthwise_separable_conv(x, w_depthwise, w_pointwise, stride=1, padding=0):
+    filtered = cnnkit.conv2d(x, w_depthwise, stride=stride, padding=padding, groups=x.shape[1])
+    return cnnkit.conv2d(filtered, w_pointwise[:, :, None, None])
 ''',
         "reuses_conv1x1": _separable().replace('return np.einsum("oc,nchw->nohw", w_pointwise, depthwise)',
                                                'return conv1x1(depthwise, w_pointwise)'),

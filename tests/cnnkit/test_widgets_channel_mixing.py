@@ -5,7 +5,7 @@ import pytest
 
 pytest.importorskip("ipywidgets", reason="the explorers need ipywidgets")
 
-from cnnkit.widgets.channel_mixing import ChannelMixingExplorer  # noqa: E402
+from cnnkit.widgets.channel_mixing import ChannelMixingExplorer, output_colormap  # noqa: E402
 
 
 def conv1x1_matmul(x, w, b=None):
@@ -39,6 +39,43 @@ def test_transposed_weights_are_caught_with_a_square_grid():
     assert square.status_kind == "differs"
     assert "first mismatch" in square.status.value
     assert ChannelMixingExplorer(conv1x1_transposed, out_channels=2).status_kind == "error"
+
+
+def conv1x1_reshape_ignores_batch(x, w, b=None):
+    """A classic axis bug: every pixel of every image as one column, right only for a batch of one."""
+    n, c, h, width = x.shape
+    return (w @ x.reshape(c, -1)).reshape(n, w.shape[0], h, width)
+
+
+def test_batch_axis_bug_is_caught_because_the_batch_holds_two_images():
+    """The explorer runs on (photo, mirror image); a bug invisible with N = 1 shows as "differs"."""
+    explorer = ChannelMixingExplorer(conv1x1_reshape_ignores_batch)
+    assert explorer.x.shape[0] == 2
+    np.testing.assert_array_equal(explorer.x[1], explorer.x[0, :, :, ::-1])
+    assert explorer.status_kind == "differs"
+    one_image = conv1x1_reshape_ignores_batch(explorer.x[:1], explorer.weights)
+    np.testing.assert_allclose(one_image, conv1x1_matmul(explorer.x[:1], explorer.weights))
+
+
+def test_grey_outputs_are_drawn_in_grey_and_signed_ones_in_a_diverging_map():
+    """A (1/3, 1/3, 1/3) row is a grey photo (gray, 0 black); (1, 0, -1) goes negative (RdBu_r about 0)."""
+    explorer = ChannelMixingExplorer(conv1x1_matmul)
+    with explorer.hold():
+        for i in range(3):
+            explorer.controls[f"w0{i}"].value = 1 / 3
+    figure = explorer._figure(explorer.weights, 10, 20)
+    grey, signed = (ax.images[0] for ax in figure.axes[1:3])
+    assert grey.get_cmap().name == "gray" and grey.get_clim() == (0.0, 1.0)
+    assert signed.get_cmap().name == "RdBu_r"
+    low, high = signed.get_clim()
+    assert low == -high and high == pytest.approx(np.abs(explorer.student_output[0, 1]).max())
+
+
+def test_output_colormap_scales():
+    """Non-negative channels keep the photo's 0..1 scale unless they exceed it; signed ones are symmetric."""
+    assert output_colormap(np.array([[0.0, 0.5]])) == {"cmap": "gray", "vmin": 0.0, "vmax": 1.0}
+    assert output_colormap(np.array([[0.0, 2.5]]))["vmax"] == 2.5
+    assert output_colormap(np.array([[-0.2, 0.1]])) == {"cmap": "RdBu_r", "vmin": -0.2, "vmax": 0.2}
 
 
 def test_missing_and_bad_arguments():

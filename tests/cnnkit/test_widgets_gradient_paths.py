@@ -72,3 +72,16 @@ def test_selection_is_clamped_when_the_output_shrinks():
     explorer.controls["stride"].value = 3
     assert explorer.controls["row"].value <= 1
     assert explorer.status_kind == "ok"
+
+
+def test_status_counts_in_the_right_number():
+    """Input (1, 1) at stride 2 reaches one output: "1 output reached", never "1 outputs"."""
+    explorer = GradientPathsExplorer(cnnkit.conv2d_backward)
+    explorer.controls["stride"].value = 2
+    explorer.controls["mode"].value = MODES[1]
+    explorer.controls["row"].value = 1
+    explorer.controls["col"].value = 1
+    assert explorer.touched == [(0, 0)]
+    assert "(1 output reached)" in explorer.status_message
+    explorer.controls["mode"].value = MODES[0]
+    assert "(9 inputs touched)" in explorer.status_message

@@ -36,7 +36,7 @@ def test_matches_cnnkit_on_every_valid_combination_it_offers():
 
 @pytest.mark.parametrize("student, kind", [
     (cnnkit.conv_output_size, "ok"),        # raises ValueError: right
-    (_formula, "ok"),                       # returns a number <= 0: right
+    (_formula, "differs"),                  # returns a number <= 0: the chapter asks for a ValueError
     (lambda size, kernel_size, **kw: 1, "differs"),
     (lambda size, kernel_size, **kw: [][0], "error"),
 ])
@@ -47,6 +47,8 @@ def test_invalid_combination_is_said_plainly(student, kind):
     assert explorer.output_size <= 0
     assert "Invalid" in explorer.verdict.value
     assert explorer.status_kind == kind
+    if kind == "differs":
+        assert "no window fits: raise a ValueError" in explorer.status_message
 
 
 def test_off_by_one_and_missing_students():

@@ -59,3 +59,38 @@ def test_stride_larger_than_window_is_explained_and_bad_map_rejected():
     assert sample_feature_map().shape == (6, 6)
     with pytest.raises(ValueError, match="must be 2-D"):
         PoolingExplorer(feature_map=np.zeros((1, 1, 4, 4)))
+
+
+def _ignores_padding_max_pool(x, kernel_size, stride=None, padding=0):
+    """A classic mistake: the padding argument is accepted and ignored."""
+    return cnnkit.max_pool2d(x, kernel_size, stride)
+
+
+def test_padding_slider_pads_with_minus_inf_for_max_and_zero_for_avg():
+    """Window 3, stride 1, padding 1 keeps 6x6; padding never wins a max and counts in an average."""
+    explorer = PoolingExplorer(cnnkit.max_pool2d, cnnkit.avg_pool2d)
+    explorer.controls["kernel_size"].value = 3
+    explorer.controls["stride"].value = 1
+    explorer.controls["padding"].value = 1
+    assert explorer.status_kind == "ok" and explorer.reference_output.shape == (6, 6)
+    assert explorer.padded.shape == (8, 8) and np.isneginf(explorer.padded[0]).all()
+    assert "-inf padding" in explorer.explanation.value and "never wins" in explorer.explanation.value
+    for (i, j), (r, c) in explorer.winners.items():       # unpadded coordinates, inside the map
+        assert 0 <= r < 6 and 0 <= c < 6 and explorer.x[r, c] == explorer.reference_output[i, j]
+    explorer.controls["mode"].value = "avg"
+    assert explorer.status_kind == "ok" and (explorer.padded[0] == 0).all()
+    corner = explorer.x[:2, :2].sum() / 9
+    assert explorer.reference_output[0, 0] == pytest.approx(corner)
+    assert f"/ 9 = {corner:.4g}" in explorer.explanation.value
+
+
+def test_padding_is_limited_to_half_the_window_and_ignored_padding_differs():
+    explorer = PoolingExplorer(_ignores_padding_max_pool)
+    assert explorer.controls["padding"].max == 1                 # window 2
+    with explorer.hold():                                        # the limit follows the window at once
+        explorer.controls["kernel_size"].value = 4
+        explorer.controls["padding"].value = 2
+    assert explorer.controls["padding"].value == 2 and explorer.reference_output.shape == (4, 4)   # (6+4-4)//2+1
+    assert explorer.status_kind == "differs"
+    explorer.controls["kernel_size"].value = 1
+    assert explorer.controls["padding"].value == 0 and explorer.status_kind == "ok"
