@@ -29,7 +29,7 @@ from cnnkit.avg_pool import (  # noqa: E402
     avg_pool2d, avg_pool2d_backward, avg_pool2d_backward_loops, avg_pool2d_loops)
 from cnnkit.max_pool import (  # noqa: E402
     max_pool2d, max_pool2d_backward, max_pool2d_backward_loops, max_pool2d_loops)
-from cnnkit.other_pool import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: E402
+from cnnkit.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: E402
 
 # name, x shape, kernel_size, stride
 WINDOW_CASES = [

@@ -5,9 +5,9 @@ IOHW, as in ``torch.nn.functional``; the one-channel helpers ``corr2d`` and
 ``convolve2d`` take plain 2-D arrays, as ``scipy.signal``. float32 stays
 float32 and float64 stays float64.
 
-Every public function is listed below with the module that holds it (the fast
-version, with its readable ``<name>_loops`` twin beside it). Modules are
-imported on first use, so ``import cnnkit`` is quick.
+Every public op is imported below from the module that holds it: the fast
+version, with its readable ``<name>_loops`` twin beside it. ``__all__`` is the
+union of those modules' ``__all__``.
 
 >>> import cnnkit
 >>> cnnkit.conv_output_size(96, 8)
@@ -16,48 +16,29 @@ imported on first use, so ``import cnnkit`` is quick.
 
 from __future__ import annotations
 
-import importlib
+from . import (adaptive_pool, avg_pool, conv, conv_transpose, correlate, gradcheck, lp_pool,
+               matrix_view, max_pool, pyramid_pool, sizes)
+# output-size arithmetic (chapter 02)
+from .sizes import conv_output_size, conv_transpose_output_size
+# one-channel correlation and convolution, scipy.signal's modes (chapter 01)
+from .correlate import convolve2d, corr2d, corr2d_loops
+# convolution layers and their gradients (chapters 01, 02, 04, 05)
+from .conv import conv2d, conv2d_backward, conv2d_backward_loops, conv2d_loops
+# transposed convolution, and convolution as a matrix product (chapter 06)
+from .conv_transpose import (conv_transpose2d, conv_transpose2d_backward,
+                             conv_transpose2d_backward_loops, conv_transpose2d_loops)
+from .matrix_view import conv_matrix
+# pooling (chapters 03, 04)
+from .max_pool import max_pool2d, max_pool2d_backward, max_pool2d_backward_loops, max_pool2d_loops
+from .avg_pool import avg_pool2d, avg_pool2d_backward, avg_pool2d_backward_loops, avg_pool2d_loops
+from .lp_pool import lp_pool2d, lp_pool2d_loops
+from .adaptive_pool import (adaptive_avg_pool2d, adaptive_avg_pool2d_loops, adaptive_max_pool2d,
+                            adaptive_max_pool2d_loops, global_avg_pool2d)
+from .pyramid_pool import spatial_pyramid_pool
+# gradient checking (chapter 04)
+from .gradcheck import numerical_gradient, rel_error
 
-_PUBLIC = {
-    # output-size arithmetic
-    "conv_output_size": "sizes",
-    "conv_transpose_output_size": "sizes",
-    # one-channel correlation and convolution (scipy.signal modes)
-    "corr2d": "correlate",
-    "convolve2d": "correlate",
-    # convolution layers and their gradients
-    "conv2d": "conv",
-    "conv2d_backward": "conv",
-    "conv_transpose2d": "conv_transpose",
-    "conv_transpose2d_backward": "conv_transpose",
-    # convolution as a matrix product (chapter 06)
-    "conv_matrix": "matrix_view",
-    # pooling
-    "max_pool2d": "max_pool",
-    "max_pool2d_backward": "max_pool",
-    "avg_pool2d": "avg_pool",
-    "avg_pool2d_backward": "avg_pool",
-    "lp_pool2d": "other_pool",
-    "adaptive_avg_pool2d": "other_pool",
-    "adaptive_max_pool2d": "other_pool",
-    "global_avg_pool2d": "other_pool",
-    "spatial_pyramid_pool": "other_pool",
-    # gradient checking
-    "numerical_gradient": "gradcheck",
-    "rel_error": "gradcheck",
-}
+_OP_MODULES = (sizes, correlate, conv, conv_transpose, matrix_view, max_pool, avg_pool, lp_pool,
+               adaptive_pool, pyramid_pool, gradcheck)
 
-__all__ = sorted(_PUBLIC)
-
-
-def __getattr__(name: str):
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cnnkit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"cnnkit.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_PUBLIC))
+__all__ = sorted(name for module in _OP_MODULES for name in module.__all__)

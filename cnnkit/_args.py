@@ -20,6 +20,9 @@ __all__ = [
     "nonnegative_pair",
     "check_choice",
     "result_dtype",
+    "check_groups",
+    "check_bias",
+    "check_dout",
 ]
 
 
@@ -96,3 +99,38 @@ def check_choice(fn: str, name: str, value, choices: tuple[str, ...]) -> str:
 def result_dtype(*arrays: np.ndarray) -> np.dtype:
     """The float dtype an op returns: float32 only when every input is float32 (or narrower)."""
     return np.result_type(*arrays, np.float32)
+
+
+def check_groups(fn: str, groups, *channel_counts: tuple[int, str]) -> int:
+    """Validate ``groups``: a positive int dividing every ``(count, description)`` given."""
+    if isinstance(groups, (bool, np.bool_)) or not isinstance(groups, (int, np.integer)):
+        raise TypeError(f"{fn}: groups must be a positive int, got {groups!r}")
+    if groups < 1:
+        raise ValueError(f"{fn}: groups must be positive, got {groups}")
+    for count, description in channel_counts:
+        if count % groups:
+            raise ValueError(f"{fn}: groups={groups} must divide the {description}, got {count}")
+    return int(groups)
+
+
+def check_bias(fn: str, b, channels: int, dtype) -> np.ndarray | None:
+    """Validate an optional bias of length ``channels`` and cast it to ``dtype``."""
+    if b is None:
+        return None
+    b = as_array(fn, "b", b)
+    if b.shape != (channels,):
+        raise ValueError(f"{fn}: b must have shape ({channels},) (one value per output "
+                         f"channel), got shape {tuple(b.shape)}")
+    return b.astype(dtype, copy=False)
+
+
+def check_dout(fn: str, dout, expected: tuple[int, ...], layout: str) -> np.ndarray:
+    """``dout`` as a float array; ValueError unless it has the forward output's shape.
+
+    ``expected`` is that shape and ``layout`` names its axes, e.g. ``"(N, C, OH, OW)"``.
+    """
+    dout = as_array(fn, "dout", dout)
+    if dout.shape != tuple(expected):
+        raise ValueError(f"{fn}: dout must have the forward output's shape {layout} = "
+                         f"{tuple(expected)}, got {tuple(dout.shape)}")
+    return dout

@@ -12,9 +12,9 @@ A transposed convolution is the same three kernels with the roles of input and
 output swapped, so ``conv_transpose.py`` calls them too.
 
 Layout. The column matrix holds one column per output position of the whole
-batch, ``(G, C/G * kH * kW, N * Ho * R)``, so that each op is one large matrix
+batch, ``(G, C/G * kH * kW, N * OH * R)``, so that each op is one large matrix
 product per group (many small BLAS calls waste their time starting threads).
-``R`` is the number of columns per output row: ``Wo``, or -- with stride 1, when
+``R`` is the number of columns per output row: ``OW``, or -- with stride 1, when
 the padding adds little -- the whole padded width ``Wp`` ("wide" rows). Wide rows
 compute a few throw-away positions that wrap around the right edge, but then
 every kernel offset reads and writes long contiguous runs of memory, which
@@ -22,9 +22,6 @@ makes the im2col copy and the col2im additions several times faster.
 
 Groups are handled by viewing channels as ``(G, channels per group)`` and letting
 ``np.matmul`` broadcast over the group axis.
-
-The module ends with the argument checks that only the convolutions share
-(``groups``, bias); the general ones live in ``cnnkit._args``.
 """
 
 from __future__ import annotations
@@ -32,12 +29,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
-from ._args import as_array
+__all__ = ["pad_spatial", "im2col", "correlate_windows", "weight_gradient", "scatter_windows"]
 
-__all__ = ["pad_spatial", "im2col", "correlate_windows", "weight_gradient", "scatter_windows",
-           "window_slices", "check_groups", "check_bias"]
-
-WIDE_ROWS_MAX_WASTE = 1.5   # use wide rows when Wp <= 1.5 * Wo
+WIDE_ROWS_MAX_WASTE = 1.5   # use wide rows when Wp <= 1.5 * OW
 
 
 def pad_spatial(x: np.ndarray, pads: tuple[int, int, int, int]) -> np.ndarray:
@@ -52,12 +46,12 @@ def pad_spatial(x: np.ndarray, pads: tuple[int, int, int, int]) -> np.ndarray:
 
 
 def wide_rows(padded_width: int, out_width: int, stride) -> bool:
-    """Whether the column matrix uses wide rows (``R = Wp``) rather than ``R = Wo``."""
+    """Whether the column matrix uses wide rows (``R = Wp``) rather than ``R = OW``."""
     return tuple(stride) == (1, 1) and padded_width <= WIDE_ROWS_MAX_WASTE * out_width
 
 
 def row_length(padded_width: int, out_width: int, stride) -> int:
-    """Columns per output row in the column matrix: ``Wp`` (wide rows) or ``Wo``."""
+    """Columns per output row in the column matrix: ``Wp`` (wide rows) or ``OW``."""
     return padded_width if wide_rows(padded_width, out_width, stride) else out_width
 
 
@@ -85,40 +79,40 @@ def im2col(xp: np.ndarray, kernel, stride, dilation, out_size, groups: int) -> n
 
     Returns
     -------
-    ndarray, shape (G, C/G * kH * kW, N * Ho * R)
-        Column ``(n * Ho + i) * R + j`` of group ``g`` holds the window under output
-        ``(i, j)`` of image ``n``; ``R = row_length(Wp, Wo, stride)``; columns with
-        ``j >= Wo`` (wide rows only) hold windows that wrap around the edge.
+    ndarray, shape (G, C/G * kH * kW, N * OH * R)
+        Column ``(n * OH + i) * R + j`` of group ``g`` holds the window under output
+        ``(i, j)`` of image ``n``; ``R = row_length(Wp, OW, stride)``; columns with
+        ``j >= OW`` (wide rows only) hold windows that wrap around the edge.
     """
-    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, stride, dilation, out_size
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_size
     n, c, hp, wp = xp.shape
-    if wide_rows(wp, wo, stride):
+    if wide_rows(wp, ow, stride):
         src = _with_spare_row(xp, dw * (kw - 1) > 0)
         st = src.strides
-        # (C, kH, kW, N, Ho, Wp): element [c, m, l, n, i, j] = xp[n, c, i + m*dh, j + l*dw],
+        # (C, kH, kW, N, OH, Wp): element [c, m, l, n, i, j] = xp[n, c, i + m*dh, j + l*dw],
         # read past the row end into the next row (or the spare row); stays inside src
-        windows = as_strided(src, (c, kh, kw, n, ho, wp),
+        windows = as_strided(src, (c, kh, kw, n, oh, wp),
                              (st[1], dh * st[2], dw * st[3], st[0], st[2], st[3]),
                              writeable=False)
         cols = windows.copy()   # the one copy (always a new, writeable array)
-        return cols.reshape(groups, (c // groups) * kh * kw, n * ho * wp)
+        return cols.reshape(groups, (c // groups) * kh * kw, n * oh * wp)
     span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
     # (N, C, positions_h, positions_w, span_h, span_w): a view, nothing copied yet
     windows = sliding_window_view(xp, (span_h, span_w), axis=(2, 3))
-    windows = windows[:, :, : sh * (ho - 1) + 1 : sh, : sw * (wo - 1) + 1 : sw, ::dh, ::dw]
-    # (C, kH, kW, N, Ho, Wo); the reshape below is the one copy
+    windows = windows[:, :, : sh * (oh - 1) + 1 : sh, : sw * (ow - 1) + 1 : sw, ::dh, ::dw]
+    # (C, kH, kW, N, OH, OW); the reshape below is the one copy
     windows = windows.transpose(1, 4, 5, 0, 2, 3)
-    return windows.reshape(groups, (c // groups) * kh * kw, n * ho * wo)
+    return windows.reshape(groups, (c // groups) * kh * kw, n * oh * ow)
 
 
 def _channels_first(a: np.ndarray, groups: int, row_len: int) -> np.ndarray:
-    """(N, F, Ho, Wo) -> (G, F/G, N * Ho * R), matching :func:`im2col`; zeros where j >= Wo."""
-    n, f, ho, wo = a.shape
-    if row_len == wo:
-        return a.transpose(1, 0, 2, 3).reshape(groups, f // groups, n * ho * wo)
-    out = np.zeros((f, n, ho, row_len), dtype=a.dtype)
-    out[..., :wo] = a.transpose(1, 0, 2, 3)
-    return out.reshape(groups, f // groups, n * ho * row_len)
+    """(N, F, OH, OW) -> (G, F/G, N * OH * R), matching :func:`im2col`; zeros where j >= OW."""
+    n, f, oh, ow = a.shape
+    if row_len == ow:
+        return a.transpose(1, 0, 2, 3).reshape(groups, f // groups, n * oh * ow)
+    out = np.zeros((f, n, oh, row_len), dtype=a.dtype)
+    out[..., :ow] = a.transpose(1, 0, 2, 3)
+    return out.reshape(groups, f // groups, n * oh * row_len)
 
 
 def correlate_windows(xp, w, stride, dilation, out_size, groups):
@@ -129,18 +123,18 @@ def correlate_windows(xp, w, stride, dilation, out_size, groups):
     xp : ndarray, shape (N, C, Hp, Wp)
     w : ndarray, shape (F, C/G, kH, kW)
     out_size : (int, int)
-        ``(Ho, Wo)``; may be smaller than the number of window positions.
+        ``(OH, OW)``; may be smaller than the number of window positions.
 
     Returns
     -------
-    ndarray, shape (N, F, Ho, Wo), C-contiguous
+    ndarray, shape (N, F, OH, OW), C-contiguous
     """
     f, cg, kh, kw = w.shape
-    (ho, wo), n = out_size, xp.shape[0]
-    cols = im2col(xp, (kh, kw), stride, dilation, out_size, groups)   # (G, K, N*Ho*R)
+    (oh, ow), n = out_size, xp.shape[0]
+    cols = im2col(xp, (kh, kw), stride, dilation, out_size, groups)   # (G, K, N*OH*R)
     kernels = w.reshape(groups, f // groups, cg * kh * kw)             # (G, F/G, K)
-    out = np.matmul(kernels, cols)                                     # (G, F/G, N*Ho*R)
-    out = out.reshape(f, n, ho, row_length(xp.shape[3], wo, stride))[..., :wo]
+    out = np.matmul(kernels, cols)                                     # (G, F/G, N*OH*R)
+    out = out.reshape(f, n, oh, row_length(xp.shape[3], ow, stride))[..., :ow]
     out = out.transpose(1, 0, 2, 3)
     return np.ascontiguousarray(out)
 
@@ -151,7 +145,7 @@ def weight_gradient(xp, dout, kernel, stride, dilation, groups):
     Parameters
     ----------
     xp : ndarray, shape (N, C, Hp, Wp)
-    dout : ndarray, shape (N, F, Ho, Wo)
+    dout : ndarray, shape (N, F, OH, OW)
     kernel : (int, int)
 
     Returns
@@ -159,7 +153,7 @@ def weight_gradient(xp, dout, kernel, stride, dilation, groups):
     ndarray, shape (F, C/G, kH, kW)
     """
     f, c = dout.shape[1], xp.shape[1]
-    cols = im2col(xp, kernel, stride, dilation, dout.shape[2:], groups)   # (G, K, N*Ho*R)
+    cols = im2col(xp, kernel, stride, dilation, dout.shape[2:], groups)   # (G, K, N*OH*R)
     row_len = row_length(xp.shape[3], dout.shape[3], stride)
     grads = _channels_first(dout, groups, row_len)
     if row_len > dout.shape[3] and not np.isfinite(xp).all():
@@ -182,7 +176,7 @@ def scatter_windows(dout, w, stride, dilation, padded_size, groups):
 
     Parameters
     ----------
-    dout : ndarray, shape (N, F, Ho, Wo)
+    dout : ndarray, shape (N, F, OH, OW)
     w : ndarray, shape (F, C/G, kH, kW)
     padded_size : (int, int)
         ``(Hp, Wp)`` of the padded input; it may exceed what the windows cover
@@ -193,14 +187,14 @@ def scatter_windows(dout, w, stride, dilation, padded_size, groups):
     ndarray, shape (N, C, Hp, Wp)
         A transposed view of a channels-first buffer: crop it, then copy.
     """
-    n, f, ho, wo = dout.shape
+    n, f, oh, ow = dout.shape
     _, cg, kh, kw = w.shape
     (sh, sw), (dh, dw), (hp, wp) = stride, dilation, padded_size
-    row_len = row_length(wp, wo, stride)
+    row_len = row_length(wp, ow, stride)
     kernels_t = w.reshape(groups, f // groups, cg * kh * kw).swapaxes(-1, -2)  # (G, K, F/G)
-    cols = np.matmul(kernels_t, _channels_first(dout, groups, row_len))        # (G, K, N*Ho*R)
-    cols = cols.reshape(groups * cg, kh, kw, n, ho * row_len)
-    if wide_rows(wp, wo, stride):
+    cols = np.matmul(kernels_t, _channels_first(dout, groups, row_len))        # (G, K, N*OH*R)
+    cols = cols.reshape(groups * cg, kh, kw, n, oh * row_len)
+    if wide_rows(wp, ow, stride):
         # wide rows: offset (m, l) adds one contiguous run per image; the wrapped
         # positions carry zeros (dout was zero-padded there)
         spare = 1 if dw * (kw - 1) > 0 else 0
@@ -208,48 +202,14 @@ def scatter_windows(dout, w, stride, dilation, padded_size, groups):
         for m in range(kh):
             for l in range(kw):
                 start = m * dh * wp + l * dw
-                dxp[:, :, start:start + ho * wp] += cols[:, m, l]
+                dxp[:, :, start:start + oh * wp] += cols[:, m, l]
         dxp = dxp.reshape(groups * cg, n, hp + spare, wp)[:, :, :hp]
         return dxp.transpose(1, 0, 2, 3)
-    cols = cols.reshape(groups * cg, kh, kw, n, ho, wo)
+    cols = cols.reshape(groups * cg, kh, kw, n, oh, ow)
     dxp = np.zeros((groups * cg, n, hp, wp), dtype=cols.dtype)
     for m in range(kh):
-        rows = slice(m * dh, m * dh + sh * (ho - 1) + 1, sh)
+        rows = slice(m * dh, m * dh + sh * (oh - 1) + 1, sh)
         for l in range(kw):
-            columns = slice(l * dw, l * dw + sw * (wo - 1) + 1, sw)
+            columns = slice(l * dw, l * dw + sw * (ow - 1) + 1, sw)
             dxp[:, :, rows, columns] += cols[:, m, l]
     return dxp.transpose(1, 0, 2, 3)
-
-
-def window_slices(i: int, j: int, kernel, stride, dilation) -> tuple[slice, slice]:
-    """Rows and columns of the padded input that output position ``(i, j)`` reads.
-
-    Row ``i * s + m * d`` for ``m = 0 .. kH-1`` (and the same for columns): the
-    slices the loop versions use to pick out one window.
-    """
-    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    return (slice(i * sh, i * sh + dh * (kh - 1) + 1, dh),
-            slice(j * sw, j * sw + dw * (kw - 1) + 1, dw))
-
-
-def check_groups(fn: str, groups, *channel_counts: tuple[int, str]) -> int:
-    """Validate ``groups``: a positive int dividing every ``(count, description)`` given."""
-    if isinstance(groups, (bool, np.bool_)) or not isinstance(groups, (int, np.integer)):
-        raise TypeError(f"{fn}: groups must be a positive int, got {groups!r}")
-    if groups < 1:
-        raise ValueError(f"{fn}: groups must be positive, got {groups}")
-    for count, description in channel_counts:
-        if count % groups:
-            raise ValueError(f"{fn}: groups={groups} must divide the {description}, got {count}")
-    return int(groups)
-
-
-def check_bias(fn: str, b, channels: int, dtype) -> np.ndarray | None:
-    """Validate an optional bias of length ``channels`` and cast it to ``dtype``."""
-    if b is None:
-        return None
-    b = as_array(fn, "b", b)
-    if b.shape != (channels,):
-        raise ValueError(f"{fn}: b must have shape ({channels},) (one value per output "
-                         f"channel), got shape {tuple(b.shape)}")
-    return b.astype(dtype, copy=False)

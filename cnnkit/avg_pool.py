@@ -1,7 +1,7 @@
 """Average pooling: forward and backward, a readable loop version beside the fast one.
 
-The window geometry and the helpers that visit every window one offset at a time
-come from :mod:`cnnkit.max_pool`. What is special here is the divisor of each window,
+The window geometry and the helpers that visit every window one cell at a time
+come from :mod:`cnnkit._windows`. What is special here is the divisor of each window,
 which follows PyTorch exactly (see :func:`window_divisors`).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._args import result_dtype
-from .max_pool import (WindowCells, check_dout, pad_for_windows, padded_size, pool_geometry,
+from ._windows import (WindowCells, check_pool_dout, pad_for_windows, padded_size, pool_geometry,
                        window_offsets)
 
 __all__ = [
@@ -18,7 +18,6 @@ __all__ = [
     "avg_pool2d_backward",
     "avg_pool2d_loops",
     "avg_pool2d_backward_loops",
-    "window_divisors",
 ]
 
 
@@ -136,34 +135,14 @@ def avg_pool2d_backward(dout, x, kernel_size, stride=None, padding=0, ceil_mode=
     fn = "avg_pool2d_backward"
     x, geometry = _validated(fn, x, kernel_size, stride, padding, ceil_mode,
                              count_include_pad)
-    dout = check_dout(fn, dout, x, geometry)
+    dout = check_pool_dout(fn, dout, x, geometry)
     dtype = result_dtype(dout, x)
     share = dout.astype(dtype) / _divisor_grid(x, geometry, count_include_pad).astype(dtype)
     dcells = WindowCells.zeros((*x.shape[:2], *padded_size(*x.shape[2:], geometry)), dtype,
                                geometry)
     for cell in window_offsets(geometry):
         np.add(dcells[cell], share, out=dcells[cell])
-    dpadded = dcells.merged()
-    (ph, pw), (h, w) = geometry.padding, x.shape[2:]
-    return np.ascontiguousarray(dpadded[:, :, ph:ph + h, pw:pw + w])
-
-
-def _window_cells(geometry, i, j, h, w):
-    """Window ``(i, j)``: its divisor-free extent and the input cells it covers."""
-    (kh, kw), (sh, sw), (ph, pw) = geometry.kernel, geometry.stride, geometry.padding
-    top, left = i * sh - ph, j * sw - pw
-    cells = [(r, q) for r in range(top, top + kh) for q in range(left, left + kw)
-             if 0 <= r < h and 0 <= q < w]
-    return top, left, cells
-
-
-def _loop_divisor(geometry, top, left, h, w, cells, count_include_pad):
-    """Divisor of one window, written out as PyTorch's CPU kernel computes it."""
-    (kh, kw), (ph, pw) = geometry.kernel, geometry.padding
-    if not count_include_pad:
-        return len(cells)
-    bottom, right = min(top + kh, h + ph), min(left + kw, w + pw)  # clip to padded input
-    return (bottom - top) * (right - left)
+    return dcells.input_gradient(x.shape)
 
 
 def avg_pool2d_loops(x, kernel_size, stride=None, padding=0, ceil_mode=False,
@@ -171,17 +150,17 @@ def avg_pool2d_loops(x, kernel_size, stride=None, padding=0, ceil_mode=False,
     """Loop version of :func:`avg_pool2d`: one output cell at a time (slow, for reading)."""
     x, geometry = _validated("avg_pool2d_loops", x, kernel_size, stride, padding, ceil_mode,
                              count_include_pad)
-    n_batch, channels, h, w = x.shape
-    oh, ow = geometry.out_size
+    (kh, kw), (sh, sw), (oh, ow) = geometry.kernel, geometry.stride, geometry.out_size
+    n_batch, channels = x.shape[:2]
+    xp = pad_for_windows(x, geometry, 0)   # padding cells add zeros
+    divisors = _divisor_grid(x, geometry, count_include_pad)   # kh * kw, less at a clipped edge
     out = np.empty((n_batch, channels, oh, ow), dtype=x.dtype)
-    for i in range(oh):
-        for j in range(ow):
-            top, left, cells = _window_cells(geometry, i, j, h, w)
-            divisor = _loop_divisor(geometry, top, left, h, w, cells, count_include_pad)
-            for n in range(n_batch):
-                for c in range(channels):
-                    total = sum(x[n, c, r, q] for r, q in cells)  # padding adds zeros
-                    out[n, c, i, j] = total / divisor
+    for n in range(n_batch):
+        for c in range(channels):
+            for i in range(oh):
+                for j in range(ow):
+                    window = xp[n, c, i * sh:i * sh + kh, j * sw:j * sw + kw]
+                    out[n, c, i, j] = np.sum(window) / divisors[i, j]
     return out
 
 
@@ -190,16 +169,16 @@ def avg_pool2d_backward_loops(dout, x, kernel_size, stride=None, padding=0, ceil
     """Loop version of :func:`avg_pool2d_backward` (slow, for reading)."""
     fn = "avg_pool2d_backward_loops"
     x, geometry = _validated(fn, x, kernel_size, stride, padding, ceil_mode, count_include_pad)
-    dout = check_dout(fn, dout, x, geometry)
-    n_batch, channels, h, w = x.shape
-    oh, ow = geometry.out_size
-    dx = np.zeros(x.shape, dtype=result_dtype(dout, x))
-    for i in range(oh):
-        for j in range(ow):
-            top, left, cells = _window_cells(geometry, i, j, h, w)
-            divisor = _loop_divisor(geometry, top, left, h, w, cells, count_include_pad)
-            for n in range(n_batch):
-                for c in range(channels):
-                    for r, q in cells:
-                        dx[n, c, r, q] += dout[n, c, i, j] / divisor
-    return dx
+    dout = check_pool_dout(fn, dout, x, geometry)
+    (kh, kw), (sh, sw), (oh, ow) = geometry.kernel, geometry.stride, geometry.out_size
+    (ph, pw), (n_batch, channels, h, w) = geometry.padding, x.shape
+    dtype = result_dtype(dout, x)
+    divisors = _divisor_grid(x, geometry, count_include_pad).astype(dtype)
+    dxp = np.zeros((n_batch, channels, *padded_size(h, w, geometry)), dtype=dtype)
+    for n in range(n_batch):
+        for c in range(channels):
+            for i in range(oh):
+                for j in range(ow):
+                    share = dout[n, c, i, j] / divisors[i, j]   # equal for every cell
+                    dxp[n, c, i * sh:i * sh + kh, j * sw:j * sw + kw] += share
+    return dxp[:, :, ph:ph + h, pw:pw + w].copy()   # the padding's gradient is dropped

@@ -12,7 +12,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _im2col
-from ._args import as_array, check_choice, check_ndim, nonnegative_pair, positive_pair, result_dtype
+from ._args import (as_array, check_bias, check_choice, check_dout, check_groups, check_ndim,
+                    nonnegative_pair, positive_pair, result_dtype)
+from .sizes import AXES, check_window_fits, window_count
 
 __all__ = ["conv2d", "conv2d_backward", "conv2d_loops", "conv2d_backward_loops"]
 
@@ -44,8 +46,8 @@ def _check_conv2d(fn, x, w, stride, padding, dilation, groups, **others) -> _Con
     w = as_array(fn, "w", w)
     check_ndim(fn, "x", x, 4, "(N, C, H, W)")
     check_ndim(fn, "w", w, 4, "(F, C/groups, kH, kW)")
-    groups = _im2col.check_groups(fn, groups, (x.shape[1], "channels of x (x.shape[1])"),
-                                  (w.shape[0], "filters of w (w.shape[0])"))
+    groups = check_groups(fn, groups, (x.shape[1], "channels of x (x.shape[1])"),
+                          (w.shape[0], "filters of w (w.shape[0])"))
     if x.shape[1] != w.shape[1] * groups:
         grouped = f" x groups={groups}" if groups > 1 else ""
         raise ValueError(f"{fn}: x has {x.shape[1]} channels but w expects "
@@ -59,26 +61,22 @@ def _check_conv2d(fn, x, w, stride, padding, dilation, groups, **others) -> _Con
     else:
         ph, pw = nonnegative_pair(fn, "padding", padding)
         pads = (ph, ph, pw, pw)
-    padded = (x.shape[2] + pads[0] + pads[1], x.shape[3] + pads[2] + pads[3])
-    span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    if span[0] > padded[0] or span[1] > padded[1]:
-        raise ValueError(
-            f"{fn}: the kernel spans {span[0]}x{span[1]} (w.shape = {tuple(w.shape)}, "
-            f"dilation={dilation}) but the padded input is only {padded[0]}x{padded[1]} "
-            f"(x.shape = {tuple(x.shape)}, padding={padding!r})")
-    out_size = tuple((p - e) // s + 1 for p, e, s in zip(padded, span, stride))
+    given = f"x.shape = {tuple(x.shape)}, w.shape = {tuple(w.shape)}"
+    out_size = []
+    for axis, size, k, s, d, before, after in zip(AXES, x.shape[2:], kernel, stride, dilation,
+                                                   pads[::2], pads[1::2]):
+        check_window_fits(fn, size, k, (before, after), d, axis=axis, given=given)
+        out_size.append(window_count(size + before + after, k, s, 0, d))
     extras = [as_array(fn, name, a) for name, a in others.items() if a is not None]
     dtype = result_dtype(x, w, *extras)
     return _Conv(x.astype(dtype, copy=False), w.astype(dtype, copy=False), stride, dilation,
-                 pads, out_size, groups)
+                 pads, tuple(out_size), groups)
 
 
-def _check_dout(fn, dout, expected_shape, dtype):
-    dout = as_array(fn, "dout", dout)
-    if dout.shape != tuple(expected_shape):
-        raise ValueError(f"{fn}: dout must have the output's shape {tuple(expected_shape)}, "
-                         f"got {tuple(dout.shape)}")
-    return dout.astype(dtype, copy=False)
+def _checked_dout(fn, dout, conv: _Conv):
+    """``dout`` in the result dtype; ValueError unless it is shaped (N, F, OH, OW)."""
+    expected = (conv.x.shape[0], conv.w.shape[0]) + conv.out_size
+    return check_dout(fn, dout, expected, "(N, F, OH, OW)").astype(conv.x.dtype, copy=False)
 
 
 def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
@@ -98,7 +96,7 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
 
     Returns
     -------
-    ndarray, shape (N, F, Ho, Wo)
+    ndarray, shape (N, F, OH, OW)
         float32 if every input is float32, else float64.
 
     Notes
@@ -108,11 +106,11 @@ def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     .. math:: O[n, f, i, j] = b[f] + \\sum_c \\sum_m \\sum_l
               X[n, c, i s + m d, j s + l d]\\, K[f, c, m, l]
 
-    and ``Ho = floor((H + 2p - d (kH - 1) - 1) / s) + 1`` (same for ``Wo``).
+    and ``OH = floor((H + 2p - d (kH - 1) - 1) / s) + 1`` (same for ``OW``).
     """
     fn = "conv2d"
     conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, b=b)
-    bias = _im2col.check_bias(fn, b, conv.w.shape[0], conv.x.dtype)
+    bias = check_bias(fn, b, conv.w.shape[0], conv.x.dtype)
     xp = _im2col.pad_spatial(conv.x, conv.pads)
     out = _im2col.correlate_windows(xp, conv.w, conv.stride, conv.dilation, conv.out_size,
                                     conv.groups)
@@ -126,7 +124,7 @@ def conv2d_backward(dout, x, w, stride=1, padding=0, dilation=1, groups=1):
 
     Parameters
     ----------
-    dout : ndarray, shape (N, F, Ho, Wo)
+    dout : ndarray, shape (N, F, OH, OW)
         Gradient of the loss with respect to ``conv2d(x, w, b, ...)``.
     x, w, stride, padding, dilation, groups
         As given to :func:`conv2d`.
@@ -149,7 +147,7 @@ def conv2d_backward(dout, x, w, stride=1, padding=0, dilation=1, groups=1):
     fn = "conv2d_backward"
     conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, dout=dout)
     n, _, h, width = conv.x.shape
-    dout = _check_dout(fn, dout, (n, conv.w.shape[0]) + conv.out_size, conv.x.dtype)
+    dout = _checked_dout(fn, dout, conv)
     top, bottom, left, right = conv.pads
     xp = _im2col.pad_spatial(conv.x, conv.pads)
     dw = _im2col.weight_gradient(xp, dout, conv.w.shape[2:], conv.stride, conv.dilation,
@@ -167,23 +165,24 @@ def conv2d_loops(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     """
     fn = "conv2d_loops"
     conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, b=b)
-    bias = _im2col.check_bias(fn, b, conv.w.shape[0], conv.x.dtype)
-    xp = _im2col.pad_spatial(conv.x, conv.pads)
-    n_images, filters, per_group = xp.shape[0], conv.w.shape[0], conv.w.shape[1]
-    filters_per_group = filters // conv.groups
-    out = np.zeros((n_images, filters) + conv.out_size, dtype=conv.x.dtype)
-    for n in range(n_images):
+    bias = check_bias(fn, b, conv.w.shape[0], conv.x.dtype)
+    n_batch, (filters, per_group, kh, kw) = conv.x.shape[0], conv.w.shape
+    (sh, sw), (dil_h, dil_w), (oh, ow) = conv.stride, conv.dilation, conv.out_size
+    top, bottom, left, right = conv.pads
+    xp = np.pad(conv.x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    out = np.zeros((n_batch, filters, oh, ow), dtype=conv.x.dtype)
+    for n in range(n_batch):
         for f in range(filters):
-            group = f // filters_per_group
-            channels = slice(group * per_group, (group + 1) * per_group)
-            for i in range(conv.out_size[0]):
-                for j in range(conv.out_size[1]):
-                    rows, cols = _im2col.window_slices(i, j, conv.w.shape[2:], conv.stride,
-                                                       conv.dilation)
+            g = f // (filters // conv.groups)   # filter f reads the channels of group g
+            channels = slice(g * per_group, (g + 1) * per_group)
+            for i in range(oh):
+                rows = slice(i * sh, i * sh + kh * dil_h, dil_h)   # rows i*s + m*d, m < kh
+                for j in range(ow):
+                    cols = slice(j * sw, j * sw + kw * dil_w, dil_w)
                     # sum over c, m, l of X[n, c, i*s + m*d, j*s + l*d] * K[f, c, m, l]
                     out[n, f, i, j] = np.sum(xp[n, channels, rows, cols] * conv.w[f])
-                    if bias is not None:
-                        out[n, f, i, j] += bias[f]
+    if bias is not None:
+        out += bias[:, None, None]
     return out
 
 
@@ -194,22 +193,21 @@ def conv2d_backward_loops(dout, x, w, stride=1, padding=0, dilation=1, groups=1)
     """
     fn = "conv2d_backward_loops"
     conv = _check_conv2d(fn, x, w, stride, padding, dilation, groups, dout=dout)
-    n_images, _, h, width = conv.x.shape
-    filters, per_group = conv.w.shape[:2]
-    dout = _check_dout(fn, dout, (n_images, filters) + conv.out_size, conv.x.dtype)
-    xp = _im2col.pad_spatial(conv.x, conv.pads)
+    dout = _checked_dout(fn, dout, conv)
+    (n_batch, _, h, width), (filters, per_group, kh, kw) = conv.x.shape, conv.w.shape
+    (sh, sw), (dil_h, dil_w), (oh, ow) = conv.stride, conv.dilation, conv.out_size
+    top, bottom, left, right = conv.pads
+    xp = np.pad(conv.x, ((0, 0), (0, 0), (top, bottom), (left, right)))
     dxp, dw = np.zeros_like(xp), np.zeros_like(conv.w)
-    filters_per_group = filters // conv.groups
-    for n in range(n_images):
+    for n in range(n_batch):
         for f in range(filters):
-            group = f // filters_per_group
-            channels = slice(group * per_group, (group + 1) * per_group)
-            for i in range(conv.out_size[0]):
-                for j in range(conv.out_size[1]):
-                    rows, cols = _im2col.window_slices(i, j, conv.w.shape[2:], conv.stride,
-                                                       conv.dilation)
+            g = f // (filters // conv.groups)   # filter f reads the channels of group g
+            channels = slice(g * per_group, (g + 1) * per_group)
+            for i in range(oh):
+                rows = slice(i * sh, i * sh + kh * dil_h, dil_h)   # rows i*s + m*d, m < kh
+                for j in range(ow):
+                    cols = slice(j * sw, j * sw + kw * dil_w, dil_w)
                     dxp[n, channels, rows, cols] += dout[n, f, i, j] * conv.w[f]
                     dw[f] += dout[n, f, i, j] * xp[n, channels, rows, cols]
-    top, _, left, _ = conv.pads
-    dx = dxp[:, :, top:top + h, left:left + width].copy()
+    dx = dxp[:, :, top:top + h, left:left + width].copy()   # the padding's gradient is dropped
     return dx, dw, dout.sum(axis=(0, 2, 3))

@@ -14,7 +14,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _im2col
-from ._args import as_array, check_ndim, nonnegative_pair, positive_pair, result_dtype
+from ._args import (as_array, check_bias, check_dout, check_groups, check_ndim, nonnegative_pair,
+                    positive_pair, result_dtype)
+from .sizes import AXES, transposed_size
 
 __all__ = ["conv_transpose2d", "conv_transpose2d_backward", "conv_transpose2d_loops",
            "conv_transpose2d_backward_loops"]
@@ -40,7 +42,7 @@ class _ConvT(NamedTuple):
         return tuple(o + 2 * p for o, p in zip(self.out_size, self.padding))
 
 
-def _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+def _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, groups, dilation,
                             **others) -> _ConvT:
     x = as_array(fn, "x", x)
     w = as_array(fn, "w", w)
@@ -50,25 +52,15 @@ def _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation,
         raise ValueError(f"{fn}: x has {x.shape[1]} channels but w expects {w.shape[0]} "
                          f"(w.shape = {tuple(w.shape)}; w[c] is the kernel that input "
                          f"channel c stamps onto the output)")
-    groups = _im2col.check_groups(fn, groups, (x.shape[1], "channels of x (x.shape[1])"))
+    groups = check_groups(fn, groups, (x.shape[1], "channels of x (x.shape[1])"))
     stride = positive_pair(fn, "stride", stride)
     padding = nonnegative_pair(fn, "padding", padding)
     output_padding = nonnegative_pair(fn, "output_padding", output_padding)
     dilation = positive_pair(fn, "dilation", dilation)
-    out_size = []
-    for axis in range(2):
-        i, k, s, p = x.shape[2 + axis], w.shape[2 + axis], stride[axis], padding[axis]
-        extra, d = output_padding[axis], dilation[axis]
-        if extra >= s and extra >= d:
-            raise ValueError(f"{fn}: output_padding must be smaller than stride or dilation, "
-                             f"got output_padding={output_padding} with stride={stride}, "
-                             f"dilation={dilation}")
-        o = (i - 1) * s - 2 * p + d * (k - 1) + extra + 1
-        if o <= 0:
-            raise ValueError(f"{fn}: padding={padding} crops the whole output: output size "
-                             f"(i-1)*s - 2p + d*(k-1) + output_padding + 1 would be {o} "
-                             f"(x.shape = {tuple(x.shape)}, w.shape = {tuple(w.shape)})")
-        out_size.append(o)
+    given = f"x.shape = {tuple(x.shape)}, w.shape = {tuple(w.shape)}"
+    out_size = [transposed_size(fn, i, k, s, p, extra, d, axis=axis, given=given)
+                for axis, i, k, s, p, extra, d in zip(AXES, x.shape[2:], w.shape[2:], stride,
+                                                      padding, output_padding, dilation)]
     dtype = result_dtype(x, w, *[as_array(fn, name, a) for name, a in others.items()
                                  if a is not None])
     return _ConvT(x.astype(dtype, copy=False), w.astype(dtype, copy=False), stride, padding,
@@ -76,19 +68,14 @@ def _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation,
 
 
 def _crop(yp: np.ndarray, conv: _ConvT) -> np.ndarray:
-    (ph, pw), (ho, wo) = conv.padding, conv.out_size
-    return np.ascontiguousarray(yp[:, :, ph:ph + ho, pw:pw + wo])
+    (ph, pw), (oh, ow) = conv.padding, conv.out_size
+    return np.ascontiguousarray(yp[:, :, ph:ph + oh, pw:pw + ow])
 
 
-def _padded_dout(fn, dout, conv: _ConvT):
-    """Check dout's shape and zero-pad it by ``padding`` (the border the forward cropped)."""
-    dout = as_array(fn, "dout", dout)
+def _checked_dout(fn, dout, conv: _ConvT):
+    """``dout`` in the result dtype; ValueError unless it is shaped (N, C_out, OH, OW)."""
     expected = (conv.x.shape[0], conv.out_channels) + conv.out_size
-    if dout.shape != expected:
-        raise ValueError(f"{fn}: dout must have the output's shape {expected}, "
-                         f"got {tuple(dout.shape)}")
-    return _im2col.pad_spatial(dout.astype(conv.x.dtype, copy=False),
-                               (conv.padding[0],) * 2 + (conv.padding[1],) * 2)
+    return check_dout(fn, dout, expected, "(N, C_out, OH, OW)").astype(conv.x.dtype, copy=False)
 
 
 def conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
@@ -110,8 +97,8 @@ def conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0, groups
 
     Returns
     -------
-    ndarray, shape (N, C_out, Ho, Wo)
-        ``Ho = (H - 1) s - 2p + d (kH - 1) + output_padding + 1``.
+    ndarray, shape (N, C_out, OH, OW)
+        ``OH = (H - 1) s - 2p + d (kH - 1) + output_padding + 1``.
 
     Notes
     -----
@@ -119,13 +106,13 @@ def conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0, groups
 
     .. math:: Y_{full}[n, c, i s + m d, j s + l d] \\mathrel{+}= X[n, c_{in}, i, j]\\, K[c_{in}, c, m, l]
 
-    then ``Y = Y_full[:, :, p : p + Ho, p : p + Wo] + b``. This is the adjoint of
+    then ``Y = Y_full[:, :, p : p + OH, p : p + OW] + b``. This is the adjoint of
     ``conv2d``: ``<conv2d(x, w), y> = <x, conv_transpose2d(y, w)>`` for the same arguments.
     """
     fn = "conv_transpose2d"
-    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, groups, dilation,
                                    b=b)
-    bias = _im2col.check_bias(fn, b, conv.out_channels, conv.x.dtype)
+    bias = check_bias(fn, b, conv.out_channels, conv.x.dtype)
     yp = _im2col.scatter_windows(conv.x, conv.w, conv.stride, conv.dilation, conv.padded_size,
                                  conv.groups)
     out = _crop(yp, conv)
@@ -140,7 +127,7 @@ def conv_transpose2d_backward(dout, x, w, stride=1, padding=0, output_padding=0,
 
     Parameters
     ----------
-    dout : ndarray, shape (N, C_out, Ho, Wo)
+    dout : ndarray, shape (N, C_out, OH, OW)
     x, w, stride, padding, output_padding, groups, dilation
         As given to :func:`conv_transpose2d`.
 
@@ -162,30 +149,15 @@ def conv_transpose2d_backward(dout, x, w, stride=1, padding=0, output_padding=0,
     roles of input and output swapped.
     """
     fn = "conv_transpose2d_backward"
-    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, groups, dilation,
                                    dout=dout)
-    doutp = _padded_dout(fn, dout, conv)
+    ph, pw = conv.padding
+    doutp = _im2col.pad_spatial(_checked_dout(fn, dout, conv), (ph, ph, pw, pw))
     dx = _im2col.correlate_windows(doutp, conv.w, conv.stride, conv.dilation,
                                    conv.x.shape[2:], conv.groups)
     dw = _im2col.weight_gradient(doutp, conv.x, conv.w.shape[2:], conv.stride, conv.dilation,
                                  conv.groups)
     return dx, dw, doutp.sum(axis=(0, 2, 3))
-
-
-def _loop_positions(conv: _ConvT):
-    """Yield ``(n, c_in, i, j, out_channels, rows, cols)`` for every input pixel."""
-    n_images, in_channels, height, width = conv.x.shape
-    per_group_in = in_channels // conv.groups
-    per_group_out = conv.w.shape[1]
-    for n in range(n_images):
-        for c_in in range(in_channels):
-            group = c_in // per_group_in
-            out_channels = slice(group * per_group_out, (group + 1) * per_group_out)
-            for i in range(height):
-                for j in range(width):
-                    rows, cols = _im2col.window_slices(i, j, conv.w.shape[2:], conv.stride,
-                                                       conv.dilation)
-                    yield n, c_in, i, j, out_channels, rows, cols
 
 
 def conv_transpose2d_loops(x, w, b=None, stride=1, padding=0, output_padding=0, groups=1,
@@ -195,13 +167,22 @@ def conv_transpose2d_loops(x, w, b=None, stride=1, padding=0, output_padding=0, 
     Same parameters, result and errors as :func:`conv_transpose2d`.
     """
     fn = "conv_transpose2d_loops"
-    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, groups, dilation,
                                    b=b)
-    bias = _im2col.check_bias(fn, b, conv.out_channels, conv.x.dtype)
-    yp = np.zeros((conv.x.shape[0], conv.out_channels) + conv.padded_size, dtype=conv.x.dtype)
-    for n, c_in, i, j, out_channels, rows, cols in _loop_positions(conv):
-        # Y_full[n, c, i*s + m*d, j*s + l*d] += X[n, c_in, i, j] * K[c_in, c, m, l]
-        yp[n, out_channels, rows, cols] += conv.x[n, c_in, i, j] * conv.w[c_in]
+    bias = check_bias(fn, b, conv.out_channels, conv.x.dtype)
+    (n_batch, in_channels, h, width), (_, per_group, kh, kw) = conv.x.shape, conv.w.shape
+    (sh, sw), (dil_h, dil_w) = conv.stride, conv.dilation
+    yp = np.zeros((n_batch, conv.out_channels) + conv.padded_size, dtype=conv.x.dtype)
+    for n in range(n_batch):
+        for c_in in range(in_channels):
+            g = c_in // (in_channels // conv.groups)   # input channel c_in stamps group g's outputs
+            outs = slice(g * per_group, (g + 1) * per_group)
+            for i in range(h):
+                rows = slice(i * sh, i * sh + kh * dil_h, dil_h)   # rows i*s + m*d, m < kh
+                for j in range(width):
+                    cols = slice(j * sw, j * sw + kw * dil_w, dil_w)
+                    # Y_full[n, c, i*s + m*d, j*s + l*d] += X[n, c_in, i, j] * K[c_in, c, m, l]
+                    yp[n, outs, rows, cols] += conv.x[n, c_in, i, j] * conv.w[c_in]
     out = _crop(yp, conv)
     if bias is not None:
         out += bias[:, None, None]
@@ -215,13 +196,22 @@ def conv_transpose2d_backward_loops(dout, x, w, stride=1, padding=0, output_padd
     Same parameters, results and errors as :func:`conv_transpose2d_backward`.
     """
     fn = "conv_transpose2d_backward_loops"
-    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, dilation, groups,
+    conv = _check_conv_transpose2d(fn, x, w, stride, padding, output_padding, groups, dilation,
                                    dout=dout)
-    doutp = _padded_dout(fn, dout, conv)
+    dout = _checked_dout(fn, dout, conv)
+    (n_batch, in_channels, h, width), (_, per_group, kh, kw) = conv.x.shape, conv.w.shape
+    (sh, sw), (dil_h, dil_w), (ph, pw) = conv.stride, conv.dilation, conv.padding
+    doutp = np.pad(dout, ((0, 0), (0, 0), (ph, ph), (pw, pw)))   # the border the forward cut off
     dx, dw = np.zeros_like(conv.x), np.zeros_like(conv.w)
-    for n, c_in, i, j, out_channels, rows, cols in _loop_positions(conv):
-        # the stamp of X[n, c_in, i, j] covered these output values: collect their gradients
-        window = doutp[n, out_channels, rows, cols]
-        dx[n, c_in, i, j] = np.sum(window * conv.w[c_in])
-        dw[c_in] += conv.x[n, c_in, i, j] * window
+    for n in range(n_batch):
+        for c_in in range(in_channels):
+            g = c_in // (in_channels // conv.groups)   # input channel c_in stamps group g's outputs
+            outs = slice(g * per_group, (g + 1) * per_group)
+            for i in range(h):
+                rows = slice(i * sh, i * sh + kh * dil_h, dil_h)   # rows i*s + m*d, m < kh
+                for j in range(width):
+                    cols = slice(j * sw, j * sw + kw * dil_w, dil_w)
+                    # the stamp of X[n, c_in, i, j] covered these outputs: collect their gradients
+                    dx[n, c_in, i, j] = np.sum(doutp[n, outs, rows, cols] * conv.w[c_in])
+                    dw[c_in] += conv.x[n, c_in, i, j] * doutp[n, outs, rows, cols]
     return dx, dw, doutp.sum(axis=(0, 2, 3))

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import _im2col
 from ._args import as_array, check_choice, check_ndim, result_dtype
+from .sizes import AXES, check_window_fits, window_count
 
 __all__ = ["corr2d", "convolve2d", "corr2d_loops"]
 
@@ -28,9 +29,10 @@ def _prepare(fn, x, k, mode, flip):
     for name, arr in (("x", x), ("k", k)):
         if arr.size == 0:
             raise ValueError(f"{fn}: {name} must not be empty, got shape {arr.shape}")
-    if mode == "valid" and (k.shape[0] > x.shape[0] or k.shape[1] > x.shape[1]):
-        raise ValueError(f"{fn}: mode='valid' needs the kernel to fit inside x, "
-                         f"got k.shape = {k.shape} and x.shape = {x.shape}")
+    if mode == "valid":
+        for axis, size, kernel_size in zip(AXES, x.shape, k.shape):
+            check_window_fits(fn, size, kernel_size, axis=axis,
+                              given=f"mode='valid', x.shape = {x.shape}, k.shape = {k.shape}")
     dtype = result_dtype(x, k)
     x, k = x.astype(dtype, copy=False), k.astype(dtype, copy=False)
     pads = []
@@ -50,7 +52,7 @@ def _prepare(fn, x, k, mode, flip):
 
 
 def _valid_correlation(xp: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    out_size = (xp.shape[0] - kernel.shape[0] + 1, xp.shape[1] - kernel.shape[1] + 1)
+    out_size = tuple(window_count(size, k) for size, k in zip(xp.shape, kernel.shape))
     out = _im2col.correlate_windows(xp[None, None], kernel[None, None], (1, 1), (1, 1),
                                     out_size, 1)
     return out[0, 0]
@@ -108,7 +110,7 @@ def corr2d_loops(x, k, mode="valid"):
     """
     xp, kernel = _prepare("corr2d_loops", x, k, mode, flip=False)
     kh, kw = kernel.shape
-    out = np.zeros((xp.shape[0] - kh + 1, xp.shape[1] - kw + 1), dtype=xp.dtype)
+    out = np.zeros((window_count(xp.shape[0], kh), window_count(xp.shape[1], kw)), xp.dtype)
     for i in range(out.shape[0]):
         for j in range(out.shape[1]):
             # out[i, j] = sum over m, l of x[i + m, j + l] * k[m, l]

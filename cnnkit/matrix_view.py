@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._args import as_array, nonnegative_pair, pair, positive_pair, result_dtype
-from .sizes import conv_output_size
+from .sizes import AXES, check_window_fits, window_count
 
 __all__ = ["conv_matrix"]
 
@@ -54,7 +54,7 @@ def conv_matrix(input_shape, w, stride=1, padding=0, dilation=1) -> np.ndarray:
 
     Returns
     -------
-    C : ndarray, shape (Ho * Wo, H * W) for a 2-D ``w``, (C_out * Ho * Wo, C_in * H * W) for a 4-D ``w``
+    C : ndarray, shape (OH * OW, H * W) for a 2-D ``w``, (C_out * OH * OW, C_in * H * W) for a 4-D ``w``
         float32 if ``w`` is float32, else float64. With ``x`` of shape (H, W), resp.
         (C_in, H, W), ``C @ x.ravel()`` equals ``conv2d(x[None, None], w[None, None]).ravel()``,
         resp. ``conv2d(x[None], w).ravel()`` (row-major order: channel, row, column).
@@ -88,23 +88,20 @@ def conv_matrix(input_shape, w, stride=1, padding=0, dilation=1) -> np.ndarray:
     c_out, c_in, kh, kw = kernel.shape
     if min(kh, kw) < 1:
         raise ValueError(f"{fn}: w has an empty kernel (w.shape = {tuple(np.shape(w))})")
-    padded = (h + 2 * padding[0], width + 2 * padding[1])
-    reach = (dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1)
-    if reach[0] > padded[0] or reach[1] > padded[1]:
-        raise ValueError(
-            f"{fn}: the kernel ({kh}, {kw}) with dilation {dilation} spans {reach}, which does "
-            f"not fit the padded input {padded}"
-        )
-    ho, wo = conv_output_size((h, width), (kh, kw), stride, padding, dilation)
+    given = f"input_shape = {(h, width)}, w.shape = {tuple(np.shape(w))}"
+    for axis, size, k, p, d in zip(AXES, (h, width), (kh, kw), padding, dilation):
+        check_window_fits(fn, size, k, p, d, axis=axis, given=given)
+    oh, ow = (window_count(size, k, s, p, d) for size, k, s, p, d in
+              zip((h, width), (kh, kw), stride, padding, dilation))
     # Every (output row i, tap m) pair reads input row i*s + m*d - p; same for columns.
-    rows = np.arange(ho)[:, None] * stride[0] + np.arange(kh)[None, :] * dilation[0] - padding[0]
-    cols = np.arange(wo)[:, None] * stride[1] + np.arange(kw)[None, :] * dilation[1] - padding[1]
-    f, c, i, j, m, l = np.meshgrid(np.arange(c_out), np.arange(c_in), np.arange(ho), np.arange(wo),
+    rows = np.arange(oh)[:, None] * stride[0] + np.arange(kh)[None, :] * dilation[0] - padding[0]
+    cols = np.arange(ow)[:, None] * stride[1] + np.arange(kw)[None, :] * dilation[1] - padding[1]
+    f, c, i, j, m, l = np.meshgrid(np.arange(c_out), np.arange(c_in), np.arange(oh), np.arange(ow),
                                    np.arange(kh), np.arange(kw), indexing="ij")
     r, q = rows[i, m], cols[j, l]
     inside = (r >= 0) & (r < h) & (q >= 0) & (q < width)
-    matrix = np.zeros((c_out * ho * wo, c_in * h * width), dtype=result_dtype(kernel))
-    out_index = (f * ho + i) * wo + j
+    matrix = np.zeros((c_out * oh * ow, c_in * h * width), dtype=result_dtype(kernel))
+    out_index = (f * oh + i) * ow + j
     in_index = (c * h + r) * width + q
     # Within one row every (c, m, l) names a different column, so plain assignment is enough.
     matrix[out_index[inside], in_index[inside]] = kernel[f[inside], c[inside], m[inside], l[inside]]

@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from cnnkit.plotting.grids import grey_scale, text_color
+from cnnkit.plotting.grids import draw_matrix
 
 __all__ = ["draw_grid", "plot_grids", "one_hot"]
 
@@ -28,7 +28,7 @@ def _format(value: float) -> str:
 
 def draw_grid(ax, values, *, title: str | None = None, highlight=None, cmap: str = "Blues",
               annotate: bool = True, frame_color: str = "crimson", center_zero: bool = False):
-    """Draw a 2-D array as coloured cells with their values written in.
+    """:func:`~cnnkit.plotting.grids.draw_matrix` with the gradient pictures' choices, framed cells.
 
     Parameters
     ----------
@@ -38,10 +38,11 @@ def draw_grid(ax, values, *, title: str | None = None, highlight=None, cmap: str
     highlight : array_like of bool, shape (H, W), optional
         Cells framed in ``frame_color``.
     cmap : str
-        Colour map; with ``center_zero`` the colour scale is symmetric about 0. A grey
-        map (``"Greys"``, ``"gray"``) draws large values bright, as in a picture.
+        Colour map; its scale runs from ``min(0, smallest value)`` to the largest
+        magnitude, or symmetric about 0 with ``center_zero``. A grey map
+        (``"Greys"``, ``"gray"``) draws large values bright, as in a picture.
     annotate : bool
-        Write each value in its cell (skip for large arrays).
+        Write each value in its cell, compactly (skip for large arrays).
 
     Returns
     -------
@@ -51,19 +52,11 @@ def draw_grid(ax, values, *, title: str | None = None, highlight=None, cmap: str
     if values.ndim != 2:
         raise ValueError(f"draw_grid: values must be 2-D, got shape {values.shape}")
     finite = values[np.isfinite(values)]
-    vmax = float(np.abs(finite).max()) if finite.size else 1.0
-    vmax = vmax or 1.0
-    limits = dict(vmin=-vmax, vmax=vmax) if center_zero else dict(vmin=min(0.0, finite.min(initial=0)), vmax=vmax)
-    cmap, low, high = grey_scale(cmap, limits["vmin"], limits["vmax"])
-    image = ax.imshow(np.where(np.isfinite(values), values, np.nan), cmap=cmap, vmin=low, vmax=high)
-    height, width = values.shape
-    ax.set_axis_off()  # no ticks: drawing tick labels is most of the rendering time
-    ax.hlines(np.arange(-0.5, height), -0.5, width - 0.5, color="0.6", linewidth=0.6)
-    ax.vlines(np.arange(-0.5, width), -0.5, height - 0.5, color="0.6", linewidth=0.6)
-    if annotate:
-        for (i, j), value in np.ndenumerate(values):
-            color = text_color(image.cmap(image.norm(value))) if np.isfinite(value) else "black"
-            ax.text(j, i, _format(value), ha="center", va="center", fontsize=8, color=color)
+    vmax = (float(np.abs(finite).max()) if finite.size else 1.0) or 1.0
+    low = -vmax if center_zero else min(0.0, finite.min(initial=0))
+    draw_matrix(ax, values, fmt=_format, cmap=cmap, show_numbers=annotate, fontsize=8,
+                limits=(low, vmax))
+    ax.set_axis_off()  # no frame: the cell borders are the picture
     if highlight is not None:
         mask = np.asarray(highlight, dtype=bool)
         if mask.shape != values.shape:
@@ -72,7 +65,7 @@ def draw_grid(ax, values, *, title: str | None = None, highlight=None, cmap: str
             ax.add_patch(_rectangle(i, j, frame_color))
     if title:
         ax.set_title(title, fontsize=9)
-    return image
+    return ax.images[-1]
 
 
 def _rectangle(i: int, j: int, color: str):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnkit.sizes import window_count, window_span, window_starts
+
 __all__ = ["draw_matrix", "grey_scale", "text_color", "outline", "show_sliding_window", "window_coverage",
            "show_padded_windows", "show_pooling"]
 
@@ -48,20 +50,23 @@ def text_color(rgba) -> str:
     return "white" if 0.299 * red + 0.587 * green + 0.114 * blue < 0.5 else "black"
 
 
-def draw_matrix(ax, values, *, fmt: str = "{:g}", cmap: str = "gray", symmetric: bool = False,
-                colors=None, show_numbers: bool = True, fontsize: float | None = None):
+def draw_matrix(ax, values, *, fmt="{:g}", cmap: str = "gray", symmetric: bool = False,
+                colors=None, show_numbers: bool = True, fontsize: float | None = None,
+                limits: tuple[float, float] | None = None):
     """Draw a 2-D array as coloured cells with each number written in its cell.
 
     With a grey map (the default) a larger number is a brighter cell, as in a
     picture (see :func:`grey_scale`). Each number is written in white on a
-    dark cell and in black on a light one.
+    dark cell and in black on a light one; a cell holding inf or nan is left blank
+    with its value written in black.
 
     Parameters
     ----------
     ax : matplotlib.axes.Axes
     values : ndarray, shape (H, W)
-    fmt : str
-        Format of each number (``"{:g}"``, ``"{:.2f}"``).
+    fmt : str or callable
+        Format of each number (``"{:g}"``, ``"{:.2f}"``), or a function from a
+        number to its text.
     cmap : str
         Colour map of the cells (ignored when ``colors`` is given); ``"gray"``
         and ``"Greys"`` both draw large values bright.
@@ -72,32 +77,43 @@ def draw_matrix(ax, values, *, fmt: str = "{:g}", cmap: str = "gray", symmetric:
     show_numbers : bool
     fontsize : float, optional
         Defaults to a size that fits the grid.
+    limits : (float, float), optional
+        The values drawn darkest and brightest; by default the smallest and
+        largest finite values (``symmetric``: plus and minus the largest magnitude).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
     """
     values = np.asarray(values, dtype=float)
     if values.ndim != 2:
         raise ValueError(f"draw_matrix: values must be 2-D, got shape {values.shape}")
+    finite = np.isfinite(values)
     if colors is not None:
         colors = np.asarray(colors, dtype=float)
         ax.imshow(colors, interpolation="nearest")
         cell_color = lambda r, c: colors[r, c]  # noqa: E731
     else:
-        finite = values[np.isfinite(values)]
-        low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
+        shown = values[finite]
+        low, high = (shown.min(), shown.max()) if shown.size else (0.0, 1.0)
         if symmetric:
             high = max(abs(low), abs(high), 1e-12)
             low = -high
         elif high == low:
             low, high = low - 1.0, high + 1.0
-        cmap, low, high = grey_scale(cmap, low, high)
-        shown = ax.imshow(values, cmap=cmap, vmin=low, vmax=high, interpolation="nearest")
+        cmap, low, high = grey_scale(cmap, *(limits if limits is not None else (low, high)))
+        shown = ax.imshow(np.where(finite, values, np.nan), cmap=cmap, vmin=low, vmax=high,
+                          interpolation="nearest")
         cell_color = lambda r, c: shown.cmap(shown.norm(values[r, c]))  # noqa: E731
     h, w = values.shape
     if show_numbers:
         size = fontsize or max(5.0, min(11.0, 90.0 / max(h, w)))
+        text = fmt.format if isinstance(fmt, str) else fmt
         for r in range(h):
             for c in range(w):
-                ax.text(c, r, fmt.format(values[r, c]), ha="center", va="center", fontsize=size,
-                        color=text_color(cell_color(r, c)))
+                color = text_color(cell_color(r, c)) if finite[r, c] else "black"
+                ax.text(c, r, text(values[r, c]), ha="center", va="center", fontsize=size,
+                        color=color)
     # Cell borders as two line collections: far cheaper to draw than one tick per cell.
     ax.hlines(np.arange(-0.5, h, 1), -0.5, w - 0.5, color="#999999", linewidth=0.5)
     ax.vlines(np.arange(-0.5, w, 1), -0.5, h - 0.5, color="#999999", linewidth=0.5)
@@ -145,7 +161,7 @@ def show_sliding_window(x, kernel, row: int, col: int, output=None):
     """
     x, kernel = np.asarray(x, dtype=float), np.asarray(kernel, dtype=float)
     kh, kw = kernel.shape
-    oh, ow = x.shape[0] - kh + 1, x.shape[1] - kw + 1
+    oh, ow = window_count(x.shape[0], kh), window_count(x.shape[1], kw)
     if not (0 <= row < oh and 0 <= col < ow):
         raise ValueError(f"show_sliding_window: position ({row}, {col}) is outside the "
                          f"{oh}x{ow} output")
@@ -180,10 +196,9 @@ def window_coverage(size: int, kernel_size: int, stride: int = 1, padding: int =
         ``coverage[p + i]`` counts the windows that read input cell ``i``; the
         first and last ``padding`` entries are the padding cells.
     """
-    padded = size + 2 * padding
-    span = dilation * (kernel_size - 1) + 1
-    coverage = np.zeros(padded, dtype=int)
-    for start in range(0, padded - span + 1, stride):
+    span = window_span(kernel_size, dilation)
+    coverage = np.zeros(size + 2 * padding, dtype=int)
+    for start in window_starts(size, kernel_size, stride, padding, dilation):
         coverage[start:start + span:dilation] += 1
     return coverage
 
@@ -201,19 +216,18 @@ def show_padded_windows(size: int, kernel_size: int, stride: int = 1, padding: i
     matplotlib.figure.Figure
     """
     padded = size + 2 * padding
-    span = dilation * (kernel_size - 1) + 1
+    span = window_span(kernel_size, dilation)
     line = window_coverage(size, kernel_size, stride, padding, dilation)
     coverage = np.outer(line, line)
     colors = np.full((padded, padded, 3), 0.93)  # padding cells: light grey
-    colors[padding:padding + size, padding:padding + size] = (0.85, 0.9, 1.0)
-    inside = np.zeros((padded, padded), dtype=bool)
-    inside[padding:padding + size, padding:padding + size] = True
-    colors[inside & (coverage == 0)] = (1.0, 0.7, 0.7)
+    inside = (slice(padding, padding + size),) * 2
+    colors[inside] = (0.85, 0.9, 1.0)
+    colors[inside][coverage[inside] == 0] = (1.0, 0.7, 0.7)  # input cells no window reads
     import matplotlib.pyplot as plt
 
     figure, ax = plt.subplots(figsize=(min(7.0, 1.2 + 0.42 * padded),) * 2)
     draw_matrix(ax, coverage, fmt="{:g}", colors=colors)
-    starts = list(range(0, padded - span + 1, stride))
+    starts = window_starts(size, kernel_size, stride, padding, dilation)
     windows = [(r, c) for r in starts for c in starts]
     for index, (r, c) in enumerate(windows[:max_windows]):
         outline(ax, r, c, span, span, color=WINDOW_COLORS[index % len(WINDOW_COLORS)],
@@ -255,7 +269,7 @@ def show_pooling(x, kernel_size: int, stride: int, output, *, mode: str = "max",
         raise ValueError(f"show_pooling: mode must be 'max' or 'avg', got {mode!r}")
     x, output = np.asarray(x, dtype=float), np.asarray(output, dtype=float)
     k, s = kernel_size, stride
-    oh, ow = (x.shape[0] - k) // s + 1, (x.shape[1] - k) // s + 1
+    oh, ow = window_count(x.shape[0], k, s), window_count(x.shape[1], k, s)
     sizes = [x.shape[1], max(output.shape[1], 2)]
     if yours is not None:
         yours = np.atleast_2d(np.asarray(yours, dtype=float))

@@ -1,4 +1,4 @@
-"""Pictures of photos, kernels and feature maps.
+"""Pictures of photos, their channels and feature maps.
 
 Every function returns a new :class:`matplotlib.figure.Figure` (or draws on the
 axes it is given) and never calls ``plt.show``; a notebook shows the returned
@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnkit.plotting.grids import draw_matrix
-
-__all__ = ["show_image", "show_channels", "show_row", "show_conv"]
+__all__ = ["show_image", "show_channels", "show_row"]
 
 _CHANNEL_COLORS = ("red", "green", "blue")
 
@@ -117,38 +115,5 @@ def show_row(images, titles=None, *, cmap: str = "gray", limits: tuple[float, fl
     figure, axes = _figure(len(images), width=2.8, height=3.0)
     for ax, image, title in zip(axes, images, titles):
         show_image(ax, image, title=title, cmap=cmap, limits=limits)
-    figure.subplots_adjust(wspace=0.25)
-    return figure
-
-
-def show_conv(image, kernel, feature_map, *, titles=("input", "kernel", "feature map"),
-              extra=None, extra_title: str = "yours"):
-    """Input image, kernel (with its numbers) and feature map side by side.
-
-    Parameters
-    ----------
-    image : ndarray, shape (H, W)
-    kernel : ndarray, shape (kh, kw)
-    feature_map : ndarray, shape (H - kh + 1, W - kw + 1) for a valid correlation
-    titles : three str
-    extra : ndarray, optional
-        A fourth panel, e.g. the student's feature map next to the reference's.
-    extra_title : str
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    kernel = np.asarray(kernel, dtype=float)
-    if kernel.ndim != 2:
-        raise ValueError(f"show_conv: kernel must be 2-D (kh, kw), got shape {kernel.shape}")
-    n_panels = 3 if extra is None else 4
-    figure, axes = _figure(n_panels, width=3.0)
-    show_image(axes[0], image, title=f"{titles[0]} {np.shape(image)}")
-    draw_matrix(axes[1], kernel, fmt="{:.3g}", cmap="coolwarm", symmetric=True)
-    axes[1].set_title(f"{titles[1]} {kernel.shape}", fontsize=10)
-    show_image(axes[2], feature_map, title=f"{titles[2]} {np.shape(feature_map)}")
-    if extra is not None:
-        show_image(axes[3], extra, title=f"{extra_title} {np.shape(extra)}")
     figure.subplots_adjust(wspace=0.25)
     return figure

@@ -33,7 +33,7 @@ def scatter_contributions(x, w, stride: int, padding: int = 0) -> np.ndarray:
 
     Returns
     -------
-    ndarray, shape (H * W, Ho, Wo)
+    ndarray, shape (H * W, OH, OW)
         Entry ``p`` (row-major pixel index) is ``x[p] * w`` placed at ``(r * stride, c * stride)``
         (minus the padding crop); their sum is ``conv_transpose2d(x, w)``.
     """
@@ -57,7 +57,7 @@ def overlap_counts(input_size, kernel_size: int, stride: int) -> np.ndarray:
 
     Returns
     -------
-    ndarray of float, shape (Ho, Wo) with ``Ho = (H - 1) * stride + kernel_size``
+    ndarray of float, shape (OH, OW) with ``OH = (H - 1) * stride + kernel_size``
         Uniform inside when ``kernel_size % stride == 0``; a checkerboard otherwise.
     """
     h, w = (input_size, input_size) if np.isscalar(input_size) else input_size

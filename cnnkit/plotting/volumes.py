@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnkit.sizes import window_count
+
 __all__ = ["show_kernel_volume"]
 
 _CHANNEL_TINTS = ("#f4b6b6", "#b8e0b8", "#b7cdf0", "#f2d9a6", "#d9c2ec", "#c9c9c9")
@@ -72,7 +74,7 @@ def show_kernel_volume(in_channels: int = 3, size: int = 6, kernel_size: int = 3
     """
     import matplotlib.pyplot as plt
 
-    out = size - kernel_size + 1
+    out = window_count(size, kernel_size)
     row, col = position
     if not (1 <= kernel_size <= size and 0 <= row < out and 0 <= col < out):
         raise ValueError(f"show_kernel_volume: need 1 <= kernel_size <= size and position inside the "

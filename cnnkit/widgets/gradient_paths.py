@@ -26,6 +26,7 @@ from typing import Callable
 import numpy as np
 
 from cnnkit.plotting.backprop import one_hot, plot_grids
+from cnnkit.sizes import window_count
 from cnnkit.widgets._base import Explorer, call_student, compare_outcome, figure_to_png, ipywidgets
 
 __all__ = ["GradientPathsExplorer", "MODES"]
@@ -101,7 +102,7 @@ class GradientPathsExplorer(Explorer):
         k = self.controls["kernel"].value
         s = self.controls["stride"].value
         p = min(self.controls["padding"].value, k - 1)
-        out = (INPUT_SIZE + 2 * p - k) // s + 1
+        out = window_count(INPUT_SIZE, k, s, p)
         return k, s, p, out
 
     def _clamp_cell(self, limit: int) -> tuple[int, int]:

@@ -7,6 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cnnkit import _im2col
+
+#: Agreement with a reference (PyTorch, the loops) per dtype, relative to the data's scale.
+TOLERANCE = {np.dtype(np.float64): 1e-9, np.dtype(np.float32): 2e-4}
+
 
 @pytest.fixture
 def rng():
@@ -20,6 +25,50 @@ def torch():
     module = pytest.importorskip("torch", reason="PyTorch is the reference peer for this test")
     module.set_num_threads(2)
     return module
+
+
+@pytest.fixture
+def assert_matches():
+    """``assert_matches(ours, theirs, dtype, what="")``: same dtype and shape, entries close.
+
+    ``ours`` must have the dtype ``dtype`` and the shape of ``theirs``, and every entry be
+    within the dtype's tolerance relative to the scale of the data, ``max(1, max |theirs|)``
+    (so that a float32 op passes and a wrong one does not); nan must stand where
+    ``theirs`` has nan. ``what`` names the comparison in the failure message.
+    """
+    def check(ours, theirs, dtype, what=""):
+        ours, theirs = np.asarray(ours), np.asarray(theirs)
+        assert ours.dtype == np.dtype(dtype), f"{what}: dtype {ours.dtype}, expected {dtype}"
+        assert ours.shape == theirs.shape, f"{what}: shape {ours.shape}, expected {theirs.shape}"
+        tolerance = TOLERANCE[np.dtype(dtype)]
+        scale = max(1.0, float(np.nanmax(np.abs(theirs), initial=0.0)))
+        np.testing.assert_allclose(ours, theirs, rtol=0, atol=tolerance * scale, equal_nan=True,
+                                   err_msg=what)
+
+    return check
+
+
+@pytest.fixture
+def torch_run(torch):
+    """``torch_run(name, dout, arrays, *args, **kwargs)``: PyTorch's output and gradients.
+
+    Runs ``torch.nn.functional.<name>(*arrays, *args, **kwargs)``, back-propagates
+    ``dout`` and returns ``[out, d arrays[0], d arrays[1], ...]`` as numpy arrays.
+    """
+    def run(name, dout, arrays, *args, **kwargs):
+        tensors = [torch.tensor(a, requires_grad=True) for a in arrays]
+        out = getattr(torch.nn.functional, name)(*tensors, *args, **kwargs)
+        out.backward(torch.tensor(dout))
+        return [out.detach().numpy()] + [t.grad.numpy() for t in tensors]
+
+    return run
+
+
+@pytest.fixture(params=[0.0, 1.5, float("inf")], ids=["narrow", "auto", "wide"])
+def im2col_layout(request, monkeypatch):
+    """Runs the test once per column layout of im2col: rows of OW, the automatic one, padded rows."""
+    monkeypatch.setattr(_im2col, "WIDE_ROWS_MAX_WASTE", request.param)
+    return request.param
 
 
 BANKS = Path(__file__).resolve().parents[1] / "banks"

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from cnnkit import _im2col
 from cnnkit.conv import conv2d, conv2d_backward, conv2d_backward_loops, conv2d_loops
 from cnnkit.gradcheck import numerical_gradient, rel_error
 from cnnkit.sizes import conv_output_size
@@ -61,11 +60,8 @@ def test_same_padding_keeps_the_size_with_even_kernels():
     np.testing.assert_array_equal(out, x)     # no padding on the top/left: windows start at (i, j)
 
 
-@pytest.mark.parametrize("max_waste", [0.0, 1.5, float("inf")], ids=["narrow", "auto", "wide"])
-def test_loops_equal_fast(rng, monkeypatch, max_waste):
-    """Loop and im2col versions agree, forward and backward, on random calls."""
-    # both column layouts of the engine (rows of Wo or of the padded width) must agree
-    monkeypatch.setattr(_im2col, "WIDE_ROWS_MAX_WASTE", max_waste)
+def test_loops_equal_fast(rng, im2col_layout):
+    """Loop and im2col versions agree, forward and backward, on random calls (every layout)."""
     for _ in range(25):
         x_shape, w_shape, kwargs = random_case(rng)
         x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
@@ -99,19 +95,9 @@ def test_numerical_gradients(seed):
     assert rel_error(db, numeric_db) < 1e-7
 
 
-def _torch_conv2d(torch, x, w, b, dout, kwargs):
-    """PyTorch's output and gradients for the same call."""
-    xt = torch.tensor(x, requires_grad=True)
-    wt = torch.tensor(w, requires_grad=True)
-    bt = torch.tensor(b, requires_grad=True)
-    out = torch.nn.functional.conv2d(xt, wt, bt, **kwargs)
-    out.backward(torch.tensor(dout))
-    return [t.detach().numpy() for t in (out, xt.grad, wt.grad, bt.grad)]
-
-
 @pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel:UserWarning")
-@pytest.mark.parametrize("dtype, tolerance", [(np.float64, 1e-9), (np.float32, 2e-4)])
-def test_matches_pytorch(torch, rng, dtype, tolerance):
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_matches_pytorch(torch_run, assert_matches, rng, dtype):
     """Output and all three gradients agree with PyTorch relative to their scale."""
     cases = [random_case(rng) for _ in range(30)] + [
         ((2, 3, 5, 4), (4, 3, 5, 4), dict(padding=0)),                  # kernel = input
@@ -126,11 +112,9 @@ def test_matches_pytorch(torch, rng, dtype, tolerance):
         out = conv2d(x, w, b, **kwargs)
         dout = rng.standard_normal(out.shape).astype(dtype)
         ours = [out, *conv2d_backward(dout, x, w, **kwargs)]
-        theirs = _torch_conv2d(torch, x, w, b, dout, kwargs)
+        theirs = torch_run("conv2d", dout, [x, w, b], **kwargs)
         for name, got, expected in zip(("out", "dx", "dw", "db"), ours, theirs):
-            assert got.dtype == dtype and got.shape == expected.shape, (name, kwargs)
-            scale = max(1.0, np.abs(expected).max())
-            assert np.abs(got - expected).max() <= tolerance * scale, (name, x_shape, w_shape, kwargs)
+            assert_matches(got, expected, dtype, f"{name} of {x_shape} * {w_shape}, {kwargs}")
 
 
 def test_output_size_matches_formula(rng):
@@ -170,9 +154,15 @@ W = np.ones((3, 4, 3, 3))
         ((X, W[0]), {}, ValueError, r"w must be 4-D"),
         ((X, np.ones((3, 2, 3, 3))), {}, ValueError,
          r"x has 4 channels but w expects 2 \(w.shape = \(3, 2, 3, 3\)\)"),
-        ((X, np.ones((3, 4, 7, 3))), {}, ValueError, r"the kernel spans 7x3 .* padded input is only 6x6"),
-        ((X, np.ones((3, 4, 9, 3))), dict(padding=1), ValueError, r"the kernel spans 9x3 .*padded input is only 8x8"),
-        ((X, W), dict(dilation=3), ValueError, r"the kernel spans 7x7 .*dilation=\(3, 3\)"),
+        ((X, np.ones((3, 4, 7, 3))), {}, ValueError,
+         r"the window does not fit along the height: it spans d\*\(k-1\)\+1 = 7 cells "
+         r"\(kernel_size=7, dilation=1\), more than the 6 cells of the padded input "
+         r"\(size=6, padding=0\); x.shape = \(2, 4, 6, 6\), w.shape = \(3, 4, 7, 3\)"),
+        ((X, np.ones((3, 4, 9, 3))), dict(padding=1), ValueError,
+         r"the window does not fit along the height: .* = 9 cells .* the 8 cells "
+         r".*\(size=6, padding=1\)"),
+        ((X, W), dict(dilation=3), ValueError,
+         r"the window does not fit along the height: .* = 7 cells \(kernel_size=3, dilation=3\)"),
         ((X, W), dict(stride=0), ValueError, r"stride must be positive, got 0"),
         ((X, W), dict(dilation=(1, -1)), ValueError, r"dilation must be positive"),
         ((X, W), dict(padding=-1), ValueError, r"padding must be non-negative"),
@@ -196,8 +186,9 @@ def test_bad_input(op, args, kwargs, error, match):
 @pytest.mark.parametrize("op", [conv2d_backward, conv2d_backward_loops])
 def test_backward_rejects_dout_of_the_wrong_shape(op):
     """dout must be shaped like the forward's output, (N, F, Ho, Wo)."""
-    with pytest.raises(ValueError, match=op.__name__ + r": dout must have the output's shape "
-                                          r"\(2, 3, 4, 4\), got \(2, 3, 6, 6\)"):
+    with pytest.raises(ValueError, match=op.__name__ + r": dout must have the forward output's "
+                                          r"shape \(N, F, OH, OW\) = \(2, 3, 4, 4\), "
+                                          r"got \(2, 3, 6, 6\)"):
         op(np.ones((2, 3, 6, 6)), X, W)
     with pytest.raises(ValueError, match=op.__name__ + r": x has 4 channels but w expects 2"):
         op(np.ones((2, 3, 4, 4)), X, np.ones((3, 2, 3, 3)))

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from cnnkit import _im2col
 from cnnkit.conv import conv2d, conv2d_backward
 from cnnkit.conv_transpose import (conv_transpose2d, conv_transpose2d_backward,
                                    conv_transpose2d_backward_loops, conv_transpose2d_loops)
@@ -62,11 +61,8 @@ def test_padding_crops_and_output_padding_extends():
     np.testing.assert_array_equal(extended[..., 7:, :], 0.0)
 
 
-@pytest.mark.parametrize("max_waste", [0.0, 1.5, float("inf")], ids=["narrow", "auto", "wide"])
-def test_loops_equal_fast(rng, monkeypatch, max_waste):
-    """Loop and scatter versions agree, forward and backward, on random calls."""
-    # both column layouts of the engine (rows of Wo or of the padded width) must agree
-    monkeypatch.setattr(_im2col, "WIDE_ROWS_MAX_WASTE", max_waste)
+def test_loops_equal_fast(rng, im2col_layout):
+    """Loop and scatter versions agree, forward and backward, on random calls (every layout)."""
     for _ in range(25):
         x_shape, w_shape, kwargs = random_case(rng)
         x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
@@ -122,18 +118,8 @@ def test_adjoint_of_conv2d(rng, stride, padding, dilation, groups):
                                atol=1e-12)
 
 
-def _torch_conv_transpose2d(torch, x, w, b, dout, kwargs):
-    """PyTorch's output and gradients for the same call."""
-    xt = torch.tensor(x, requires_grad=True)
-    wt = torch.tensor(w, requires_grad=True)
-    bt = torch.tensor(b, requires_grad=True)
-    out = torch.nn.functional.conv_transpose2d(xt, wt, bt, **kwargs)
-    out.backward(torch.tensor(dout))
-    return [t.detach().numpy() for t in (out, xt.grad, wt.grad, bt.grad)]
-
-
-@pytest.mark.parametrize("dtype, tolerance", [(np.float64, 1e-9), (np.float32, 2e-4)])
-def test_matches_pytorch(torch, rng, dtype, tolerance):
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_matches_pytorch(torch_run, assert_matches, rng, dtype):
     """Output and all three gradients agree with PyTorch relative to their scale."""
     cases = [random_case(rng, max_size=6) for _ in range(30)] + [
         ((1, 2, 2, 2), (2, 3, 4, 4), dict(stride=3)),                         # the seed's case
@@ -147,11 +133,9 @@ def test_matches_pytorch(torch, rng, dtype, tolerance):
         out = conv_transpose2d(x, w, b, **kwargs)
         dout = rng.standard_normal(out.shape).astype(dtype)
         ours = [out, *conv_transpose2d_backward(dout, x, w, **kwargs)]
-        theirs = _torch_conv_transpose2d(torch, x, w, b, dout, kwargs)
+        theirs = torch_run("conv_transpose2d", dout, [x, w, b], **kwargs)
         for name, got, expected in zip(("out", "dx", "dw", "db"), ours, theirs):
-            assert got.dtype == dtype and got.shape == expected.shape, (name, kwargs)
-            scale = max(1.0, np.abs(expected).max())
-            assert np.abs(got - expected).max() <= tolerance * scale, (name, x_shape, w_shape, kwargs)
+            assert_matches(got, expected, dtype, f"{name} of {x_shape} * {w_shape}, {kwargs}")
 
 
 def test_output_size_matches_formula(rng):
@@ -197,8 +181,11 @@ W = np.ones((4, 2, 3, 3))
         ((X, W), dict(padding="same"), TypeError, r"padding must be an int or a pair of ints"),
         ((X, W), dict(output_padding=-1), ValueError, r"output_padding must be non-negative"),
         ((X, W), dict(stride=2, output_padding=2), ValueError,
-         r"output_padding must be smaller than stride or dilation, got output_padding=\(2, 2\)"),
-        ((X, W), dict(padding=3), ValueError, r"padding=\(3, 3\) crops the whole output"),
+         r"output_padding must be smaller than stride or dilation along the height, got "
+         r"output_padding=2 with stride=2 and dilation=1; x.shape = \(2, 4, 3, 3\)"),
+        ((X, W), dict(padding=3), ValueError,
+         r"padding=3 removes the whole output along the height: .* = 5 \(size=3, "
+         r"kernel_size=3, .*\) and 2\*padding = 6 of it is cut off"),
         ((X, W, np.ones(4)), {}, ValueError, r"b must have shape \(2,\) .*got shape \(4,\)"),
     ],
 )
@@ -211,8 +198,9 @@ def test_bad_input(op, args, kwargs, error, match):
 @pytest.mark.parametrize("op", [conv_transpose2d_backward, conv_transpose2d_backward_loops])
 def test_backward_rejects_dout_of_the_wrong_shape(op):
     """dout must be shaped like the forward's output, (N, C_out, Ho, Wo)."""
-    with pytest.raises(ValueError, match=op.__name__ + r": dout must have the output's shape "
-                                          r"\(2, 2, 5, 5\), got \(2, 2, 3, 3\)"):
+    with pytest.raises(ValueError, match=op.__name__ + r": dout must have the forward output's "
+                                          r"shape \(N, C_out, OH, OW\) = \(2, 2, 5, 5\), "
+                                          r"got \(2, 2, 3, 3\)"):
         op(np.ones((2, 2, 3, 3)), X, W)
 
 

@@ -92,7 +92,8 @@ def test_dtypes(op):
         (np.ones((4, 4)), np.ones(3), "valid", ValueError, r"k must be 2-D .*1-D"),
         (np.ones((4, 4)), np.ones((2, 2)), "middle", ValueError, r"mode must be one of .*'middle'"),
         (np.ones((3, 4)), np.ones((4, 2)), "valid", ValueError,
-         r"mode='valid' needs the kernel to fit inside x.*\(4, 2\).*\(3, 4\)"),
+         r"the window does not fit along the height: .* = 4 cells .* the 3 cells .*; "
+         r"mode='valid', x.shape = \(3, 4\), k.shape = \(4, 2\)"),
         (np.ones((0, 4)), np.ones((1, 1)), "full", ValueError, r"x must not be empty"),
         (np.ones((4, 4)), "kernel", "valid", TypeError, r"k must be a numpy array"),
     ],

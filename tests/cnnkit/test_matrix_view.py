@@ -88,7 +88,8 @@ def test_dtype_follows_the_kernel():
 @pytest.mark.parametrize("args, kwargs, error, words", [
     (((3,), np.ones((2, 2))), {}, TypeError, "input_shape must be a pair"),
     (((3, 3), np.ones((2, 2, 2))), {}, ValueError, "w must be 2-D"),
-    (((2, 2), np.ones((3, 3))), {}, ValueError, "does not fit"),
+    (((2, 2), np.ones((3, 3))), {}, ValueError,
+     "conv_matrix: the window does not fit along the height"),
     (((3, 3), np.ones((2, 2))), {"stride": 0}, ValueError, "stride must be positive"),
     (((3, 3), np.ones((2, 2))), {"padding": -1}, ValueError, "padding must be non-negative"),
     (((3, 3), "kernel"), {}, TypeError, "w must be a numpy array"),

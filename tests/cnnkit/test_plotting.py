@@ -74,8 +74,6 @@ def test_image_helpers_make_the_promised_panels():
     rgb = np.random.default_rng(0).integers(0, 256, size=(6, 5, 3)).astype(float)
     assert len(images.show_channels(rgb).axes) == 5  # 4 panels + a colour bar
     assert len(images.show_row([rgb[:, :, 0], rgb], ["a", "b"]).axes) == 2
-    figure = images.show_conv(rgb[:, :, 0], np.eye(3), rgb[:4, :3, 0], extra=rgb[:4, :3, 0])
-    assert [ax.get_title() for ax in figure.axes][1] == "kernel (3, 3)"
     with pytest.raises(ValueError, match="got 2 images but 1 titles"):
         images.show_row([rgb, rgb], ["only one"])
     with pytest.raises(ValueError, match="shape \\(H, W, 3\\)"):

@@ -1,7 +1,9 @@
 """Output-size formulas: hand examples, PyTorch's shapes, and bad arguments."""
 
 import itertools
+import re
 
+import numpy as np
 import pytest
 
 from cnnkit.sizes import conv_output_size, conv_transpose_output_size
@@ -74,7 +76,9 @@ def test_matches_pytorch_pooling_and_conv_shapes(torch):
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        (dict(size=3, kernel_size=5), ValueError, r"size=3.*kernel_size=5"),
+        (dict(size=3, kernel_size=5), ValueError,
+         r"the window does not fit: it spans d\*\(k-1\)\+1 = 5 cells \(kernel_size=5, "
+         r"dilation=1\), more than the 3 cells of the padded input \(size=3, padding=0\)$"),
         (dict(size=3, kernel_size=2, dilation=3), ValueError, r"dilation=3"),
         (dict(size=3, kernel_size=1, stride=0), ValueError, r"stride must be positive, got 0"),
         (dict(size=3, kernel_size=1, padding=-1), ValueError, r"padding must be non-negative"),
@@ -100,3 +104,32 @@ def test_conv_transpose_output_size_rejects(kwargs, match):
     """output_padding >= stride and dilation, or padding eating the output, are ValueErrors."""
     with pytest.raises(ValueError, match=r"conv_transpose_output_size: " + match):
         conv_transpose_output_size(**kwargs)
+
+
+def _does_not_fit(call):
+    with pytest.raises(ValueError) as error:
+        call()
+    return str(error.value)
+
+
+def test_every_op_words_a_window_that_does_not_fit_the_same_way():
+    """One check, one message: the same words from the size formula, convolutions and pooling."""
+    import cnnkit
+    from cnnkit.conv import conv2d_loops
+
+    x, big = np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 3, 3))
+    messages = {
+        "conv_output_size": _does_not_fit(lambda: cnnkit.conv_output_size((2, 2), 3)),
+        "conv2d": _does_not_fit(lambda: cnnkit.conv2d(x, big)),
+        "conv2d_loops": _does_not_fit(lambda: conv2d_loops(x, big)),
+        "corr2d": _does_not_fit(lambda: cnnkit.corr2d(x[0, 0], big[0, 0])),
+        "conv_matrix": _does_not_fit(lambda: cnnkit.conv_matrix((2, 2), big[0, 0])),
+        "max_pool2d": _does_not_fit(lambda: cnnkit.max_pool2d(x, 3, padding=1, dilation=2)),
+        "avg_pool2d": _does_not_fit(lambda: cnnkit.avg_pool2d(x, 3)),
+        "lp_pool2d": _does_not_fit(lambda: cnnkit.lp_pool2d(x, 2, 3)),
+    }
+    for fn, message in messages.items():
+        expected = (rf"{fn}: the window does not fit along the height: it spans d\*\(k-1\)\+1 = "
+                    rf"\d+ cells \(kernel_size=3, dilation=\d\), more than the \d+ cells of the "
+                    rf"padded input \(size=2, padding=\d\)")
+        assert re.match(expected, message), message
