@@ -38,6 +38,23 @@ CONV_TRANSPOSE2D = {
         "weights_read_as_oihw": _variant(einsum='"nc,ochw->nohw"'),
         "stride_ignored": _variant(step="1"),
         "crops_padding_only_at_the_end": _variant(crop="full[:, :, :ho, :wo]"),
+        "bias_ignored": _variant().replace("        y = y + b[None, :, None, None]\n", "        pass\n"),
+        "integer_output_when_x_is_integer": _variant().replace(
+            "+ kw + output_padding))", "+ kw + output_padding), dtype=x.dtype)"),
+        "bias_added_before_output_padding": '''
+def conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0):
+    n, c_in, h, width = x.shape
+    _, c_out, kh, kw = w.shape
+    full = np.zeros((n, c_out, (h - 1) * stride + kh, (width - 1) * stride + kw))
+    for i in range(h):
+        for j in range(width):
+            full[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw] += np.einsum("nc,cohw->nohw", x[:, :, i, j], w)
+    y = full[:, :, padding:full.shape[2] - padding, padding:full.shape[3] - padding]
+    if b is not None:
+        y = y + b[None, :, None, None]
+    # output_padding: extra rows and columns at the bottom and right
+    return np.pad(y, ((0, 0), (0, 0), (0, output_padding), (0, output_padding)))
+''',
     },
     "correct": {
         "loops": '''
@@ -117,6 +134,8 @@ CONV_MATRIX = {
         "padding_taps_wrap_around": _matrix_variant(inside="True").replace(
             "matrix[i * wo + j, r * width + q]", "matrix[i * wo + j, (r % h) * width + q % width]"),
         "kernel_flipped": _matrix_variant(weight="w[kh - 1 - m, kw - 1 - l]"),
+        "columns_use_the_height": _matrix_variant().replace("r * width + q", "r * h + q"),
+        "rows_use_the_output_height": _matrix_variant().replace("i * wo + j", "i * ho + j"),
         "columns_of_the_padded_input": '''
 def conv_matrix(input_shape, w, stride=1, padding=0):
     h, width = input_shape
