@@ -2,11 +2,13 @@
 
 A failing test must tell a student what to fix without reading the test: the
 expected and the given shape, the first mismatching index with both values, and
-a hint at the usual mistake. Three helpers do all of it:
+a hint at the usual mistake. Four helpers do all of it:
 
 - :func:`assert_close` compares one result with the expected array;
 - :func:`check_function` runs a student's function and the reference on a list
   of cases and compares every output;
+- :func:`diagnose` names the known mistake (``cnnkit.mistakes``) whose result
+  equals the student's, so a failure says what went wrong, not only where;
 - :func:`forbid` makes a cnnkit function raise while the student's code runs, so
   an exercise that merely calls its cnnkit counterpart earns nothing.
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import sys
+import warnings
 
 import numpy as _np
 
@@ -30,6 +33,7 @@ __all__ = [
     "assert_shape",
     "check_function",
     "describe_mismatch",
+    "diagnose",
     "forbid",
 ]
 
@@ -44,6 +48,7 @@ _count_nonzero = _np.count_nonzero
 _max = _np.max
 _ndindex_shape = _np.shape
 _array_equal = _np.array_equal
+_errstate = _np.errstate
 
 
 class ForbiddenCall(BaseException):
@@ -114,8 +119,71 @@ def describe_mismatch(actual, expected, *, rtol: float = 1e-4, atol: float | Non
     )
 
 
+def _as_numbers(value):
+    """``value`` as a float array, or None when it is not numeric."""
+    if value is None:
+        return None
+    try:
+        return _asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def _equals(actual, candidate, rtol: float, atol: float | None) -> bool:
+    """Same shape and close within the tolerance (tuples compared item by item)."""
+    if isinstance(candidate, tuple):
+        return (isinstance(actual, tuple) and len(actual) == len(candidate)
+                and all(_equals(a, c, rtol, atol) for a, c in zip(actual, candidate)))
+    actual, candidate = _as_numbers(actual), _as_numbers(candidate)
+    if actual is None or candidate is None or actual.shape != candidate.shape:
+        return False
+    with _errstate(all="ignore"):
+        return describe_mismatch(actual, candidate, rtol=rtol, atol=atol) is None
+
+
+def diagnose(actual, candidates, *, rtol: float = 1e-4, atol: float | None = None) -> str | None:
+    """Name the known mistake whose result equals ``actual``, or None.
+
+    Parameters
+    ----------
+    actual : array_like or tuple of array_like
+        What the student's code returned.
+    candidates : dict of str to array_like
+        ``{description: what that mistake returns}``; a description completes
+        the sentence "your output equals what you get when ...". The first
+        match in the dict's order wins. A tuple value matches a tuple
+        ``actual`` of the same length whose items all match.
+    rtol, atol : float
+        As in :func:`describe_mismatch`; a candidate must have ``actual``'s
+        shape and agree within this tolerance.
+
+    Returns
+    -------
+    str or None
+        The matching description.
+
+    Examples
+    --------
+    >>> diagnose([3.0, 4.0], {"the bias is ignored": [1.0, 2.0], "the bias is added twice": [3.0, 4.0]})
+    'the bias is added twice'
+    """
+    for description, value in dict(candidates or {}).items():
+        if _equals(actual, value, rtol, atol):
+            return description
+    return None
+
+
+def _shape_problem(actual, expected_shape) -> str | None:
+    """What :func:`assert_shape` would say about ``actual`` (as "it ..."), or None."""
+    try:
+        assert_shape(actual, expected_shape, name="it")
+    except AssertionError as problem:
+        return str(problem)
+    return None
+
+
 def assert_close(actual, expected, *, name: str = "output", rtol: float = 1e-4,
-                 atol: float | None = None, hint: str | None = None) -> None:
+                 atol: float | None = None, hint: str | None = None, mistakes=None) -> None:
     """Raise AssertionError with a helpful message unless ``actual`` matches ``expected``.
 
     Checks, in order: a value was returned, it is an array, the shape, finite
@@ -130,16 +198,31 @@ def assert_close(actual, expected, *, name: str = "output", rtol: float = 1e-4,
     rtol, atol : float
         Tolerances; see :func:`describe_mismatch` for the default ``atol``.
     hint : str, optional
-        The usual mistake, appended to the message.
+        The usual mistake, appended to the message when no known mistake matches.
+    mistakes : dict of str to array_like, optional
+        Known mistakes and what each returns here (see :func:`diagnose`). When
+        ``actual`` equals one of them (and it differs from ``expected``), the
+        message names that mistake instead of giving the hint.
     """
     expected = _asarray(expected)
-    assert_shape(actual, expected.shape, name=name, hint=hint)
-    problem = describe_mismatch(actual, expected, rtol=rtol, atol=atol)
-    if problem is not None:
-        message = f"{name} is wrong: {problem}"
-        if hint:
-            message += f"\nHint: {hint}"
-        raise AssertionError(message)
+    shape_problem = problem = _shape_problem(actual, expected.shape)
+    if shape_problem is None:
+        problem = describe_mismatch(actual, expected, rtol=rtol, atol=atol)
+        if problem is None:
+            return
+    if mistakes:
+        plausible = {d: v for d, v in mistakes.items() if not _equals(v, expected, rtol, atol)}
+        found = diagnose(actual, plausible, rtol=rtol, atol=atol)
+        if found is not None:
+            raise AssertionError(
+                f"{name} is wrong: your output equals what you get when {found}.\n{problem}"
+            )
+    if shape_problem is not None:
+        assert_shape(actual, expected.shape, name=name, hint=hint)
+    message = f"{name} is wrong: {problem}"
+    if hint:
+        message += f"\nHint: {hint}"
+    raise AssertionError(message)
 
 
 def _describe_case(args, kwargs) -> str:
@@ -158,9 +241,26 @@ def _split_case(case):
     return tuple(case), {}, None
 
 
+def _run_mistakes(mistakes, args, kwargs) -> dict:
+    """``{description: output}`` of every known mistake on fresh copies of one case.
+
+    A mistake that raises is left out; warnings are silenced (a test cell that
+    writes to stderr would lose its points).
+    """
+    outputs = {}
+    for description, mistake in dict(mistakes or {}).items():
+        try:
+            with warnings.catch_warnings(), _errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                outputs[description] = mistake(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        except Exception:
+            continue
+    return outputs
+
+
 def check_function(student, reference, cases, *, name: str, forbidden=(), rtol: float = 1e-4,
                    atol: float | None = None, hint: str | None = None,
-                   output_names: tuple[str, ...] | None = None) -> None:
+                   output_names: tuple[str, ...] | None = None, mistakes=None) -> None:
     """Compare ``student`` with ``reference`` on every case; raise on the first difference.
 
     Parameters
@@ -176,9 +276,18 @@ def check_function(student, reference, cases, *, name: str, forbidden=(), rtol: 
     forbidden : iterable of callables or cnnkit names
         Functions that must not be called while ``student`` runs (see :func:`forbid`).
     rtol, atol, hint
-        As in :func:`assert_close`.
+        As in :func:`assert_close`. The hint is also given when ``student`` raises.
     output_names : tuple of str, optional
         Names of the outputs when the function returns a tuple (``("dx", "dw", "db")``).
+    mistakes : dict of str to callable, optional
+        Known mistakes (``cnnkit.mistakes``): ``{description: function}``, each
+        function taking ``reference``'s arguments and returning what that wrong
+        variant returns (a tuple when ``output_names`` is given). On a failing
+        case every mistake runs on fresh copies of the arguments; the first
+        whose output equals the student's is named in the message
+        ("your output equals what you get when <description>."). A mistake
+        that raises is skipped; when none matches, the message is the usual
+        one plus ``hint``.
 
     Notes
     -----
@@ -187,6 +296,7 @@ def check_function(student, reference, cases, *, name: str, forbidden=(), rtol: 
     """
     if student is None or not callable(student):
         raise AssertionError(f"{name} is not defined: run the cell where you wrote it")
+    hint_line = f"\nHint: {hint}" if hint else ""
     for case in cases:
         args, kwargs, why = _split_case(case)
         call = f"{name}({_describe_case(args, kwargs)})" + (f"  [{why}]" if why else "")
@@ -201,21 +311,51 @@ def check_function(student, reference, cases, *, name: str, forbidden=(), rtol: 
             raise
         except Exception as error:  # the student's bug, reported without our frames
             raise AssertionError(
-                f"{call} raised {type(error).__name__}: {error}"
+                f"{call} raised {type(error).__name__}: {error}{hint_line}"
             ) from None
         for before, after in zip(args, given_args):
             if isinstance(before, _ndarray) and not _array_equal(before, after):
                 raise AssertionError(f"{call} modified its input array; work on a copy")
         if output_names:
-            if not isinstance(actual, tuple) or len(actual) != len(output_names):
-                raise AssertionError(
-                    f"{call} should return a tuple {', '.join(output_names)}, got "
-                    f"{type(actual).__name__}" + (f" of length {len(actual)}" if isinstance(actual, tuple) else "")
-                )
-            for out_name, got, want in zip(output_names, actual, expected):
-                assert_close(got, want, name=f"{out_name} of {call}", rtol=rtol, atol=atol, hint=hint)
+            _check_outputs(actual, expected, call, output_names, mistakes, args, kwargs,
+                           rtol=rtol, atol=atol, hint=hint)
         else:
-            assert_close(actual, expected, name=call, rtol=rtol, atol=atol, hint=hint)
+            try:
+                assert_close(actual, expected, name=call, rtol=rtol, atol=atol, hint=hint)
+            except AssertionError:
+                if not mistakes:
+                    raise
+                assert_close(actual, expected, name=call, rtol=rtol, atol=atol, hint=hint,
+                             mistakes=_run_mistakes(mistakes, args, kwargs))
+
+
+def _check_outputs(actual, expected, call, output_names, mistakes, args, kwargs, **tolerance):
+    """Compare a tuple of outputs one by one, diagnosing the first that differs.
+
+    A mistake whose whole tuple equals the student's is preferred over one that
+    matches only the failing output.
+    """
+    if not isinstance(actual, tuple) or len(actual) != len(output_names):
+        raise AssertionError(
+            f"{call} should return a tuple {', '.join(output_names)}, got "
+            f"{type(actual).__name__}" + (f" of length {len(actual)}" if isinstance(actual, tuple) else "")
+        )
+    rtol, atol = tolerance["rtol"], tolerance["atol"]
+    outputs = None
+    for index, (out_name, got, want) in enumerate(zip(output_names, actual, expected)):
+        try:
+            assert_close(got, want, name=f"{out_name} of {call}", **tolerance)
+            continue
+        except AssertionError:
+            if not mistakes:
+                raise
+        if outputs is None:
+            outputs = {d: o for d, o in _run_mistakes(mistakes, args, kwargs).items()
+                       if isinstance(o, tuple) and len(o) == len(output_names)}
+            whole = [d for d, o in outputs.items() if _equals(actual, o, rtol, atol)]
+            outputs = {d: outputs[d] for d in whole + [d for d in outputs if d not in whole]}
+        assert_close(got, want, name=f"{out_name} of {call}", **tolerance,
+                     mistakes={d: o[index] for d, o in outputs.items()})
 
 
 def _trap(*args, **kwargs):

@@ -144,3 +144,157 @@ def test_forbid_rejects_unknown_names():
     with pytest.raises(ValueError, match="no function named 'conv3d'"):
         with checking.forbid("conv3d"):
             pass
+
+
+# --- mistake diagnosis ------------------------------------------------------
+
+def _unflipped(x, k):
+    return cnnkit.corr2d(x, k)
+
+
+def _scaled(x, k):
+    return 2 * cnnkit.convolve2d(x, k)
+
+
+CONVOLVE_MISTAKES = {
+    "the kernel is not flipped (that is cross-correlation)": _unflipped,
+    "every value is doubled": _scaled,
+}
+ASYMMETRIC = (np.arange(25.0).reshape(5, 5) ** 1.5, np.array([[1.0, 2.0], [0.0, -1.0]]))
+
+
+def test_a_known_mistake_is_named_when_the_output_equals_it():
+    """Does a convolve2d that forgot the flip get told exactly that, with the mismatch line?"""
+    with pytest.raises(AssertionError) as info:
+        checking.check_function(_unflipped, cnnkit.convolve2d, [ASYMMETRIC], name="convolve2d",
+                                hint="flip the kernel", mistakes=CONVOLVE_MISTAKES)
+    message = str(info.value)
+    assert message.startswith(
+        "convolve2d(array(5, 5), array(2, 2)) is wrong: your output equals what you get when "
+        "the kernel is not flipped (that is cross-correlation).\nfirst mismatch at index (0, 0)")
+    assert "Hint" not in message
+
+
+def test_the_first_matching_description_wins():
+    """When two descriptions give the same output, is the first in the dict's order named?"""
+    twins = {"first wording": _unflipped, "second wording": _unflipped}
+    with pytest.raises(AssertionError, match="when first wording\\."):
+        checking.check_function(_unflipped, cnnkit.convolve2d, [ASYMMETRIC], name="c", mistakes=twins)
+    assert checking.diagnose([1.0, 2.0], {"a": [0.0, 0.0], "b": [1.0, 2.0], "c": [1.0, 2.0]}) == "b"
+
+
+def test_a_mistake_that_raises_is_skipped():
+    """Does a mistake that cannot run on this case give way to the next one?"""
+    def crashes(x, k):
+        raise ValueError("not for this case")
+
+    mistakes = {"it crashes": crashes, **CONVOLVE_MISTAKES}
+    with pytest.raises(AssertionError, match="kernel is not flipped"):
+        checking.check_function(_unflipped, cnnkit.convolve2d, [ASYMMETRIC], name="c", mistakes=mistakes)
+
+
+def test_an_unknown_mistake_falls_back_to_the_usual_message_and_hint():
+    """Is an output that matches no known mistake reported as before, hint included?"""
+    def off_by_one(x, k):
+        return cnnkit.convolve2d(x, k) + 1
+
+    with pytest.raises(AssertionError) as info:
+        checking.check_function(off_by_one, cnnkit.convolve2d, [ASYMMETRIC], name="c",
+                                hint="flip the kernel", mistakes=CONVOLVE_MISTAKES)
+    message = str(info.value)
+    assert "your output equals" not in message
+    assert "first mismatch at index (0, 0)" in message and message.endswith("Hint: flip the kernel")
+
+
+def test_a_wrong_shape_is_diagnosed_and_otherwise_reported_with_its_hint():
+    """Is a mistake that changes the shape named, and an unknown shape still explained?"""
+    def full(x, k):
+        return np.zeros((6, 6))
+
+    with pytest.raises(AssertionError) as info:
+        checking.check_function(full, cnnkit.convolve2d, [ASYMMETRIC], name="c",
+                                mistakes={"the output is full size": full})
+    assert str(info.value).endswith("the output is full size.\nit has shape (6, 6), expected (4, 4)")
+    with pytest.raises(AssertionError, match=r"has shape \(6, 6\), expected \(4, 4\)\nHint: valid"):
+        checking.check_function(full, cnnkit.convolve2d, [ASYMMETRIC], name="c", hint="valid",
+                                mistakes=CONVOLVE_MISTAKES)
+
+
+def test_a_mistake_equal_to_the_right_answer_is_never_named():
+    """A variant that is right on this case (within tolerance) must not be blamed for another bug."""
+    expected = np.full(2, 100.0)          # tolerance here: 1e-3 + 1e-4 * 100 = 0.011
+    harmless = expected + 0.009           # equals the answer within tolerance
+    actual = expected + 0.018             # wrong, yet within tolerance of `harmless`
+    assert checking.diagnose(actual, {"the kernel is not flipped": harmless}) is not None
+    with pytest.raises(AssertionError) as info:
+        checking.assert_close(actual, expected, mistakes={"the kernel is not flipped": harmless})
+    assert "not flipped" not in str(info.value) and "first mismatch" in str(info.value)
+
+
+def test_tuples_are_diagnosed_output_by_output_with_output_names():
+    """Is the failing output of a (dx, dw) tuple named, preferring a mistake that matches the whole tuple?"""
+    def reference(x):
+        return x * 2, x * 3
+
+    def student(x):
+        return x * 2, x * 4
+
+    mistakes = {
+        "dw matches but dx is off too": lambda x: (x * 5, x * 4),
+        "dw uses 4 instead of 3": lambda x: (x * 2, x * 4),
+        "not a tuple": lambda x: x,
+    }
+    with pytest.raises(AssertionError) as info:
+        checking.check_function(student, reference, [(np.arange(1.0, 4.0),)], name="g",
+                                output_names=("dx", "dw"), mistakes=mistakes)
+    assert str(info.value).startswith("dw of g(array(3,)) is wrong: your output equals what you get "
+                                      "when dw uses 4 instead of 3.")
+    assert checking.diagnose((np.ones(2), np.zeros(2)), {"pair": (np.ones(2), np.zeros(2))}) == "pair"
+    assert checking.diagnose((np.ones(2),), {"pair": (np.ones(2), np.zeros(2))}) is None
+
+
+def test_the_diagnosis_honours_the_tolerance():
+    """Does a mistake count as matched within rtol/atol only, as the check itself does?"""
+    value = np.full(3, 100.0)
+    assert checking.diagnose(value * (1 + 1e-6), {"m": value}) == "m"
+    assert checking.diagnose(value * 1.01, {"m": value}) is None
+    assert checking.diagnose(value * 1.01, {"m": value}, rtol=0.05) == "m"
+    assert checking.diagnose(value + 0.5, {"m": value}, rtol=0.0, atol=1.0) == "m"
+    assert checking.diagnose(np.ones(3), {"m": np.ones(4)}) is None
+    assert checking.diagnose(None, {"m": np.ones(4)}) is None
+
+
+def test_assert_close_names_a_precomputed_mistake():
+    """Does assert_close accept {description: value} and name the match?"""
+    with pytest.raises(AssertionError, match=r"^s is wrong: your output equals what you get when the "
+                                             r"division truncates\.\nfirst mismatch"):
+        checking.assert_close(np.array([1.0]), np.array([0.0]), name="s",
+                              mistakes={"it rounds": np.array([2.0]), "the division truncates": np.array([1.0])})
+
+
+def test_the_hint_is_kept_when_the_function_raises():
+    """Does an exception in the student's code still carry the prepared hint?"""
+    def broken(x, k):
+        return x[10, 10]
+
+    with pytest.raises(AssertionError) as info:
+        checking.check_function(broken, cnnkit.convolve2d, [ASYMMETRIC], name="convolve2d",
+                                hint="the output has H - kh + 1 rows", mistakes=CONVOLVE_MISTAKES)
+    assert str(info.value) == ("convolve2d(array(5, 5), array(2, 2)) raised IndexError: index 10 is out "
+                               "of bounds for axis 0 with size 5\nHint: the output has H - kh + 1 rows")
+
+
+def test_running_the_mistakes_writes_nothing_to_stderr(capfd):
+    """A test cell writing to stderr loses its points: are the mistakes' warnings silenced?"""
+    import warnings
+
+    def noisy(x, k):
+        warnings.warn("deprecated")
+        return np.log(np.zeros_like(cnnkit.convolve2d(x, k)))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        with pytest.raises(AssertionError):
+            checking.check_function(_unflipped, cnnkit.convolve2d, [ASYMMETRIC], name="c",
+                                    mistakes={"noisy": noisy, **CONVOLVE_MISTAKES})
+    assert capfd.readouterr().err == ""
