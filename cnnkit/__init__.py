@@ -30,8 +30,9 @@ _PUBLIC = {
     "conv2d_backward": "conv",
     "conv_transpose2d": "conv_transpose",
     "conv_transpose2d_backward": "conv_transpose",
-    # convolution as a matrix product (chapter 06)
+    # convolution as a matrix product, and the bilinear upsampling kernel (chapter 06)
     "conv_matrix": "matrix_view",
+    "bilinear_kernel": "upsample",
     # pooling
     "max_pool2d": "max_pool",
     "max_pool2d_backward": "max_pool",

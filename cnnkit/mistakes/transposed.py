@@ -7,7 +7,8 @@ returns what that wrong version returns:
 - :data:`CONV_TRANSPOSE2D`, with the arguments of ``cnnkit.conv_transpose2d``
   ``(x, w, b=None, stride=1, padding=0, output_padding=0)``;
 - :data:`CONV_MATRIX`, with those of ``cnnkit.conv_matrix``
-  ``(input_shape, w, stride=1, padding=0)``.
+  ``(input_shape, w, stride=1, padding=0)``;
+- :data:`BILINEAR_KERNEL`, with that of ``cnnkit.bilinear_kernel`` ``(factor)``.
 
 Each entry stands for a wrong entry of ``tests/banks/06_transposed_conv.py``
 (``tests/cnnkit/test_mistakes_transposed.py`` proves they agree).
@@ -19,7 +20,7 @@ from functools import partial
 
 import numpy as np
 
-__all__ = ["CONV_TRANSPOSE2D", "CONV_MATRIX"]
+__all__ = ["CONV_TRANSPOSE2D", "CONV_MATRIX", "BILINEAR_KERNEL"]
 
 
 def _scatter(x, w, b=None, stride=1, padding=0, output_padding=0, *, step=None, kernel=None,
@@ -171,4 +172,47 @@ CONV_MATRIX = {
         partial(_matrix, column_stride="H"),
     "the row of output (i, j) is i * Ho + j instead of i * Wo + j (a row of the output has Wo cells)":
         partial(_matrix, row_stride="Ho"),
+}
+
+
+def _tent_kernel(factor, *, size=None, centre=None, falloff=None, product=True, normalise=False):
+    """The bilinear kernel with one ingredient changed.
+
+    Parameters
+    ----------
+    factor : int
+    size : int, optional
+        Kernel side (``2 * factor - factor % 2`` when None).
+    centre : float, optional
+        Peak of the tent (``(size - 1) / 2`` when None).
+    falloff : float, optional
+        The tent falls by ``|m - centre| / falloff`` (``factor`` when None).
+    product : bool
+        ``w[m, l]`` is the product of the tents of m and l; False keeps the tent of m only.
+    normalise : bool
+        Divide by the sum of the weights.
+
+    Returns
+    -------
+    w : ndarray, shape (size, size)
+    """
+    size = 2 * factor - factor % 2 if size is None else size
+    centre = (size - 1) / 2 if centre is None else centre
+    tent = 1 - np.abs(np.arange(size) - centre) / (factor if falloff is None else falloff)
+    w = np.outer(tent, tent) if product else np.repeat(tent[:, None], size, axis=1)
+    return w / w.sum() if normalise else w
+
+
+#: Known wrong versions of ``bilinear_kernel(factor)``.
+BILINEAR_KERNEL = {
+    "the centre of the tent is k // 2 instead of (k - 1) / 2 (off-centre when k is even)":
+        lambda factor: _tent_kernel(factor, centre=(2 * factor - factor % 2) // 2),
+    "the kernel is 2 * factor wide for odd factors too (k = 2 * factor - factor % 2)":
+        lambda factor: _tent_kernel(factor, size=2 * factor),
+    "the weights fall off by |m - c| / k instead of |m - c| / factor":
+        lambda factor: _tent_kernel(factor, falloff=2 * factor - factor % 2),
+    "the weights are divided by their sum (they must not be: the overlapping stamps already add up to 1)":
+        partial(_tent_kernel, normalise=True),
+    "w[m, l] is the tent of m only, not the product of the tents of m and l":
+        partial(_tent_kernel, product=False),
 }

@@ -46,6 +46,15 @@ CONV_MATRIX = {
                                   "output has Wo cells)",
 }
 
+BILINEAR_KERNEL = {
+    "centre_at_half_the_size": "the centre of the tent is k // 2 instead of (k - 1) / 2 (off-centre when k is even)",
+    "always_twice_the_factor": "the kernel is 2 * factor wide for odd factors too (k = 2 * factor - factor % 2)",
+    "falls_off_by_the_size": "the weights fall off by |m - c| / k instead of |m - c| / factor",
+    "normalised_to_sum_one": "the weights are divided by their sum (they must not be: the overlapping stamps "
+                             "already add up to 1)",
+    "one_direction_only": "w[m, l] is the tent of m only, not the product of the tents of m and l",
+}
+
 
 def _bank():
     spec = importlib.util.spec_from_file_location("bank_06_transposed_conv", BANK_PATH)
@@ -113,9 +122,22 @@ def test_conv_matrix_mistake_reproduces_bank_entry(entry, rng):
                        _matrix_cases(rng), entry)
 
 
+@pytest.mark.parametrize("entry", sorted(BILINEAR_KERNEL))
+def test_bilinear_kernel_mistake_reproduces_bank_entry(entry):
+    """Does the mistake give exactly what the bank's wrong bilinear_kernel gives, for factors 1 to 6?"""
+    source = _bank()["bilinear_kernel"]["wrong"][entry]
+    _assert_reproduces(_compiled(source, "bilinear_kernel"), known.BILINEAR_KERNEL[BILINEAR_KERNEL[entry]],
+                       _factor_cases(), entry)
+
+
+def _factor_cases(rng=None):
+    return [((factor,), {}) for factor in range(1, 7)]
+
+
 @pytest.mark.parametrize("exercise, mapping, mistakes", [
     ("conv_transpose2d", CONV_TRANSPOSE2D, known.CONV_TRANSPOSE2D),
-    ("conv_matrix", CONV_MATRIX, known.CONV_MATRIX)])
+    ("conv_matrix", CONV_MATRIX, known.CONV_MATRIX),
+    ("bilinear_kernel", BILINEAR_KERNEL, known.BILINEAR_KERNEL)])
 def test_every_wrong_entry_and_every_mistake_is_paired(exercise, mapping, mistakes):
     """Is each wrong bank entry diagnosed by a mistake, and each mistake backed by a bank entry?"""
     assert set(mapping) == set(_bank()[exercise]["wrong"])
@@ -124,7 +146,8 @@ def test_every_wrong_entry_and_every_mistake_is_paired(exercise, mapping, mistak
 
 @pytest.mark.parametrize("mistakes, reference, cases", [
     (known.CONV_TRANSPOSE2D, cnnkit.conv_transpose2d, _transpose_cases),
-    (known.CONV_MATRIX, cnnkit.conv_matrix, _matrix_cases)])
+    (known.CONV_MATRIX, cnnkit.conv_matrix, _matrix_cases),
+    (known.BILINEAR_KERNEL, cnnkit.bilinear_kernel, _factor_cases)])
 def test_every_mistake_differs_from_the_reference(mistakes, reference, cases, rng):
     """Is every mistake really wrong on the cases a hidden test uses (else it could not be told apart)?"""
     for description, mistake in mistakes.items():
