@@ -193,6 +193,17 @@ def test_a_mistake_that_raises_is_skipped():
         checking.check_function(_unflipped, cnnkit.convolve2d, [ASYMMETRIC], name="c", mistakes=mistakes)
 
 
+def test_a_mistake_hitting_a_forbidden_call_is_skipped():
+    """A mistake built on the learner's other function that calls cnnkit must not blame this exercise."""
+    def cheating_helper(x, k):
+        with checking.forbid("corr2d"):
+            return cnnkit.corr2d(x, k)
+
+    mistakes = {"built on your helper": cheating_helper, **CONVOLVE_MISTAKES}
+    with pytest.raises(AssertionError, match="kernel is not rotated|kernel is not flipped"):
+        checking.check_function(_unflipped, cnnkit.convolve2d, [ASYMMETRIC], name="c", mistakes=mistakes)
+
+
 def test_an_unknown_mistake_falls_back_to_the_usual_message_and_hint():
     """Is an output that matches no known mistake reported as before, hint included?"""
     def off_by_one(x, k):
