@@ -448,13 +448,17 @@ def assert_answer(value, expected=None, *, name: str, like, choices=None, why: s
 
     Returns
     -------
-    object
-        The answer in the form of ``like`` (a frozenset for a set).
+    None
+        Nothing, on purpose: a test cell whose last line returns a number would have nbgrader
+        take that number as the cell's partial credit.
 
     Examples
     --------
     >>> assert_answer([4, 16], (4, 16), name="answer_shape", like=(3, 5))
-    (4, 16)
+    >>> assert_answer(16, name="answer_shape", like=(3, 5))
+    Traceback (most recent call last):
+    ...
+    AssertionError: answer_shape should be a tuple of 2 integers, such as (3, 5); got int 16
     """
     if value is None:
         raise AssertionError(f"{name} is None: replace None with your answer and run the cell")
@@ -471,7 +475,6 @@ def assert_answer(value, expected=None, *, name: str, like, choices=None, why: s
         given = allowed[str(given).lower()]
     if expected is not None and not _answers_agree(given, _normalised_answer(expected, like), rtol, atol):
         raise AssertionError(f"{name} = {value!r} is not right" + (f": {why}" if why else ""))
-    return given
 
 
 def _trap(*args, **kwargs):
