@@ -24,7 +24,8 @@ __all__ = ["CONV_TRANSPOSE2D", "CONV_MATRIX", "BILINEAR_KERNEL"]
 
 
 def _scatter(x, w, b=None, stride=1, padding=0, output_padding=0, *, step=None, kernel=None,
-             overwrite=False, extra=None, dtype=None, crop="every side", bias="at the end"):
+             overwrite=False, extra=None, dtype=None, crop="every side", bias_ignored=False,
+             late_output_padding=False):
     """A scatter-add transposed convolution with one ingredient changed.
 
     Parameters
@@ -47,8 +48,10 @@ def _scatter(x, w, b=None, stride=1, padding=0, output_padding=0, *, step=None, 
         Dtype of the output array (``result_type(x, w)`` when None).
     crop : {"every side", "end only", "pad instead"}
         How ``padding`` is applied to the full result.
-    bias : {"at the end", "ignored", "before output_padding"}
-        When the bias is added.
+    bias_ignored : bool
+        The bias is left out.
+    late_output_padding : bool
+        The output_padding rows/columns are appended as zeros after cropping and after the bias.
 
     Returns
     -------
@@ -59,7 +62,7 @@ def _scatter(x, w, b=None, stride=1, padding=0, output_padding=0, *, step=None, 
     weights = w if kernel is None else kernel(w)
     n, _, h, width = x.shape
     _, c_out, kh, kw = weights.shape
-    grow = 0 if bias == "before output_padding" else extra
+    grow = 0 if late_output_padding else extra
     full = np.zeros((n, c_out, (h - 1) * step + kh + grow, (width - 1) * step + kw + grow),
                     dtype=np.result_type(x, w) if dtype is None else dtype)
     for i in range(h):
@@ -76,13 +79,13 @@ def _scatter(x, w, b=None, stride=1, padding=0, output_padding=0, *, step=None, 
         y = full[:, :, :ho, :wo]
     elif crop == "pad instead":
         y = np.pad(full, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-    elif bias == "before output_padding":
+    elif late_output_padding:
         y = full[:, :, padding:padding + ho - extra, padding:padding + wo - extra]
     else:
         y = full[:, :, padding:padding + ho, padding:padding + wo]
-    if b is not None and bias != "ignored":
+    if b is not None and not bias_ignored:
         y = y + b[None, :, None, None]
-    if bias == "before output_padding":
+    if late_output_padding:
         y = np.pad(y, ((0, 0), (0, 0), (0, extra), (0, extra)))
     return y
 
@@ -100,9 +103,9 @@ CONV_TRANSPOSE2D = {
         partial(_scatter, crop="pad instead"),
     "padding is cropped only at the bottom and right instead of on every side":
         partial(_scatter, crop="end only"),
-    "the bias b is ignored": partial(_scatter, bias="ignored"),
-    "the bias is added before the output_padding rows and columns are appended (they stay 0, not b)":
-        partial(_scatter, bias="before output_padding"),
+    "the bias b is ignored": partial(_scatter, bias_ignored=True),
+    "the output_padding rows and columns are appended as zeros after cropping and after the bias (they belong to the full result before cropping, and get the bias too)":
+        partial(_scatter, late_output_padding=True),
     "the output array takes the integer dtype of x, so the products are truncated":
         lambda x, w, *args, **kwargs: _scatter(x, w, *args, dtype=x.dtype, **kwargs),
 }

@@ -27,8 +27,9 @@ CONV_TRANSPOSE2D = {
                                         "rows and columns from every side",
     "crops_padding_only_at_the_end": "padding is cropped only at the bottom and right instead of on every side",
     "bias_ignored": "the bias b is ignored",
-    "bias_added_before_output_padding": "the bias is added before the output_padding rows and columns are "
-                                        "appended (they stay 0, not b)",
+    "bias_added_before_output_padding": "the output_padding rows and columns are appended as zeros after "
+                                        "cropping and after the bias (they belong to the full result before "
+                                        "cropping, and get the bias too)",
     "integer_output_when_x_is_integer": "the output array takes the integer dtype of x, so the products are "
                                         "truncated",
 }
