@@ -78,7 +78,7 @@ class _KnownMistakes:
                     with warnings.catch_warnings(), np.errstate(all="ignore"):
                         warnings.simplefilter("ignore")
                         self._stages[description] = _stages(twin, self._x, dout, self._backward)
-                except Exception:  # a mistake that cannot run here cannot be the learner's
+                except (Exception, ForbiddenCall):  # a mistake that cannot run here cannot be the learner's
                     continue
         return {d: stages[stage] for d, stages in self._stages.items() if stage in stages}
 

@@ -101,7 +101,7 @@ def _mistake_states(mistakes, loss_fn, batches, seed: int) -> dict:
                 warnings.simplefilter("ignore")
                 for xb, yb in batches:
                     loss = step(model, loss_fn, optimizer, xb, yb)
-        except Exception:  # a mistake that cannot run cannot be the learner's
+        except (Exception, ForbiddenCall):  # a mistake that cannot run cannot be the learner's
             continue
         states[description] = _state(loss, model)
     return states

@@ -21,7 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from cnnkit.checking import diagnose
+from cnnkit.checking import ForbiddenCall, diagnose
 from cnnkit.mistakes.transposed import CONV_TRANSPOSE2D
 from cnnkit.plotting.backprop import plot_grids
 from cnnkit.plotting.transposed import overlap_counts
@@ -117,7 +117,7 @@ class ScatterAddExplorer(Explorer):
         for description, mistake in CONV_TRANSPOSE2D.items():
             try:
                 output = mistake(partial[None, None], w[None, None], stride=stride)
-            except Exception:  # a mistake that cannot run on this input cannot be the one
+            except (Exception, ForbiddenCall):  # a mistake that cannot run on this input cannot be the one
                 continue
             if diagnose(output, {"reference": self.reference_output[None, None]}) is None:
                 outputs[description] = output
