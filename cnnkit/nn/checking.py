@@ -21,18 +21,19 @@ import numpy as np
 
 from cnnkit.checking import ForbiddenCall, assert_close, forbid
 
-__all__ = ["check_layer", "choose_ops", "cnnkit_ops", "not_written", "PROBES"]
+__all__ = ["check_layer", "choose_ops", "cnnkit_ops", "known_layer_outputs", "not_written", "PROBES"]
 
 
-def _run(call: str, function, *args):
+def _run(call: str, function, *args, hint: str | None = None):
     try:
         return function(*args)
     except NotImplementedError:
         raise AssertionError(f"{call} is not implemented yet") from None
     except ForbiddenCall:
         raise
-    except Exception as error:  # the learner's bug, reported in one line
-        raise AssertionError(f"{call} raised {type(error).__name__}: {error}") from None
+    except Exception as error:  # the learner's bug, reported in one line, with the usual cause
+        raise AssertionError(f"{call} raised {type(error).__name__}: {error}"
+                             + (f"\nHint: {hint}" if hint else "")) from None
 
 
 def _share_weights(layer, reference, name: str) -> None:
@@ -134,21 +135,47 @@ def check_layer(layer, reference, x, *, name: str, backward: bool = True, seed: 
             assert_close(actual, expected[stage], name=what, hint=stage_hint, mistakes=known.at(stage, dout))
 
     with forbid(*forbidden):
-        out = _run(f"{name}.forward", layer.forward, given_x)
+        out = _run(f"{name}.forward", layer.forward, given_x, hint=hint)
         if not np.array_equal(given_x, x):
             raise AssertionError(f"{name}.forward modified its input x; compute a new array instead")
         compare(out, "forward", f"{name}.forward(x)")
         if not backward:
             return
-        dx = _run(f"{name}.backward", layer.backward, dout.copy())
+        dx = _run(f"{name}.backward", layer.backward, dout.copy(), hint=hint)
         compare(dx, "dx", f"dx = {name}.backward(dout)")
         for parameter, ref in zip(layer.parameters(), reference.parameters()):
             compare(parameter.grad, f"grad {ref.name}", f"{name}.{ref.name}.grad after backward")
-        _run(f"{name}.backward", layer.backward, dout.copy())
+        _run(f"{name}.backward", layer.backward, dout.copy(), hint=hint)
     for parameter, ref in zip(layer.parameters(), reference.parameters()):
         compare(parameter.grad, f"grad2 {ref.name}", f"{name}.{ref.name}.grad after two backward passes",
                 stage_hint="gradients accumulate: add to .grad (+=) instead of replacing it; "
                            "the optimiser's zero_grad() sets them back to 0")
+
+
+def known_layer_outputs(mistakes, reference, x, dout=None, stage: str = "forward") -> dict:
+    """What each known mistaken layer gives at one stage, for ``check.assert_close(mistakes=...)``.
+
+    Parameters
+    ----------
+    mistakes : dict of str to class
+        As in :func:`check_layer` (:mod:`cnnkit.mistakes.lenet`).
+    reference : cnnkit.nn layer
+        Gives the mistaken layers their weights (and stride, padding, ops).
+    x : ndarray
+        The input.
+    dout : ndarray, optional
+        The upstream gradient, for the stages after ``"forward"``.
+    stage : str
+        ``"forward"``, ``"dx"``, ``"grad <name>"`` (after one backward pass) or
+        ``"grad2 <name>"`` (after two), e.g. ``"grad weight"``.
+
+    Returns
+    -------
+    dict of str to ndarray
+        The mistakes that ran, and their result at ``stage``.
+    """
+    backward = stage != "forward"
+    return _KnownMistakes(mistakes, reference, x, backward).at(stage, dout if backward else None)
 
 
 def _probe_arrays():

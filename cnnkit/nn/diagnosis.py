@@ -43,12 +43,12 @@ def _verdict(mine, reference, x, name: str, backward: bool, seed: int) -> tuple[
 
 def _check_one_layer(index: int, mine, reference, x, seed: int) -> dict:
     """Forward, then backward, of one layer beside the reference layer, on the reference's input."""
-    name = f"{index}: {type(mine).__name__}"
+    name = type(mine).__name__
     forward, message = _verdict(mine, reference, x, name, False, seed)
     backward = "missing"
     if forward == "ok":
         backward, message = _verdict(mine, reference, x, name, True, seed)
-    return {"layer": name, "forward": forward, "backward": backward, "message": message}
+    return {"layer": f"{index}: {name}", "forward": forward, "backward": backward, "message": message}
 
 
 def check_layers(model, reference, x, seed: int = 0) -> list[dict]:
