@@ -17,17 +17,18 @@ union of those modules' ``__all__``.
 from __future__ import annotations
 
 from . import (adaptive_pool, avg_pool, conv, conv_transpose, correlate, gradcheck, lp_pool,
-               matrix_view, max_pool, pyramid_pool, sizes)
+               matrix_view, max_pool, pyramid_pool, sizes, upsample)
 # output-size arithmetic (chapter 02)
 from .sizes import conv_output_size, conv_transpose_output_size
 # one-channel correlation and convolution, scipy.signal's modes (chapter 01)
 from .correlate import convolve2d, corr2d, corr2d_loops
 # convolution layers and their gradients (chapters 01, 02, 04, 05)
 from .conv import conv2d, conv2d_backward, conv2d_backward_loops, conv2d_loops
-# transposed convolution, and convolution as a matrix product (chapter 06)
+# transposed convolution, convolution as a matrix product, bilinear upsampling (chapter 06)
 from .conv_transpose import (conv_transpose2d, conv_transpose2d_backward,
                              conv_transpose2d_backward_loops, conv_transpose2d_loops)
 from .matrix_view import conv_matrix
+from .upsample import bilinear_kernel, bilinear_kernel_loops
 # pooling (chapters 03, 04)
 from .max_pool import max_pool2d, max_pool2d_backward, max_pool2d_backward_loops, max_pool2d_loops
 from .avg_pool import avg_pool2d, avg_pool2d_backward, avg_pool2d_backward_loops, avg_pool2d_loops
@@ -38,7 +39,7 @@ from .pyramid_pool import spatial_pyramid_pool
 # gradient checking (chapter 04)
 from .gradcheck import numerical_gradient, rel_error
 
-_OP_MODULES = (sizes, correlate, conv, conv_transpose, matrix_view, max_pool, avg_pool, lp_pool,
+_OP_MODULES = (sizes, correlate, conv, conv_transpose, matrix_view, upsample, max_pool, avg_pool, lp_pool,
                adaptive_pool, pyramid_pool, gradcheck)
 
 __all__ = sorted(name for module in _OP_MODULES for name in module.__all__)

@@ -7,30 +7,33 @@ gradients that are overwritten instead of accumulated.
 
 :func:`choose_ops` probes the learner's own ``conv2d`` / ``max_pool2d`` (and
 their backward functions) on a tiny example and keeps each one only if it
-agrees with cnnkit, saying which ones fall back.
+agrees with cnnkit, saying which ones fall back; :func:`cnnkit_ops` gives
+cnnkit's four, which the chapter's training runs on.
 """
 
 from __future__ import annotations
 
 import copy
+import warnings
 from typing import Callable
 
 import numpy as np
 
 from cnnkit.checking import ForbiddenCall, assert_close, forbid
 
-__all__ = ["check_layer", "choose_ops", "PROBES"]
+__all__ = ["check_layer", "choose_ops", "cnnkit_ops", "known_layer_outputs", "not_written", "PROBES"]
 
 
-def _run(call: str, function, *args):
+def _run(call: str, function, *args, hint: str | None = None):
     try:
         return function(*args)
     except NotImplementedError:
         raise AssertionError(f"{call} is not implemented yet") from None
     except ForbiddenCall:
         raise
-    except Exception as error:  # the learner's bug, reported in one line
-        raise AssertionError(f"{call} raised {type(error).__name__}: {error}") from None
+    except Exception as error:  # the learner's bug, reported in one line, with the usual cause
+        raise AssertionError(f"{call} raised {type(error).__name__}: {error}"
+                             + (f"\nHint: {hint}" if hint else "")) from None
 
 
 def _share_weights(layer, reference, name: str) -> None:
@@ -43,8 +46,52 @@ def _share_weights(layer, reference, name: str) -> None:
         parameter.grad = np.zeros_like(ref.value)
 
 
+def _stages(layer, x, dout, backward: bool) -> dict:
+    """Run ``layer`` as :func:`check_layer` runs the learner's layer; every intermediate result by stage.
+
+    Stages: ``"forward"``, then (with ``backward``) ``"dx"``, ``"grad <name>"`` after one
+    backward pass and ``"grad2 <name>"`` after a second one.
+    """
+    stages = {"forward": layer.forward(x.copy())}
+    if backward:
+        for p in layer.parameters():
+            p.grad = np.zeros_like(p.value)
+        stages["dx"] = layer.backward(dout.copy())
+        stages.update({f"grad {p.name}": p.grad.copy() for p in layer.parameters()})
+        layer.backward(dout.copy())
+        stages.update({f"grad2 {p.name}": p.grad.copy() for p in layer.parameters()})
+    return stages
+
+
+class _KnownMistakes:
+    """The stages of each known mistaken layer, computed on first use (only when a check fails)."""
+
+    def __init__(self, mistakes, reference, x, backward: bool) -> None:
+        # clones of the reference (same weights, stride, ops) turned into each mistaken class
+        self._twins = {d: _as_class(reference, cls) for d, cls in dict(mistakes or {}).items()}
+        self._x, self._backward, self._dout, self._stages = x, backward, None, None
+
+    def at(self, stage: str, dout) -> dict:
+        if self._stages is None:
+            self._stages = {}
+            for description, twin in self._twins.items():
+                try:
+                    with warnings.catch_warnings(), np.errstate(all="ignore"):
+                        warnings.simplefilter("ignore")
+                        self._stages[description] = _stages(twin, self._x, dout, self._backward)
+                except (Exception, ForbiddenCall):  # a mistake that cannot run here cannot be the learner's
+                    continue
+        return {d: stages[stage] for d, stages in self._stages.items() if stage in stages}
+
+
+def _as_class(layer, cls):
+    twin = copy.deepcopy(layer)
+    twin.__class__ = cls
+    return twin
+
+
 def check_layer(layer, reference, x, *, name: str, backward: bool = True, seed: int = 7,
-                forbidden=(), hint: str | None = None) -> None:
+                forbidden=(), hint: str | None = None, mistakes=None) -> None:
     """Raise AssertionError unless ``layer`` matches ``reference`` forward (and backward).
 
     Parameters
@@ -65,33 +112,70 @@ def check_layer(layer, reference, x, *, name: str, backward: bool = True, seed: 
     forbidden : iterable of callables
         Must not be called while the learner's code runs (e.g. ``cnnkit.nn.ReLU.forward``).
     hint : str, optional
-        The usual mistake, added to mismatch messages.
+        The usual mistake, added to mismatch messages when no known mistake matches.
+    mistakes : dict of str to class, optional
+        Known mistakes (:mod:`cnnkit.mistakes.lenet`): subclasses of the reference's
+        class with a wrong ``forward`` or ``backward``. When a result of the learner's
+        layer differs, each mistaken layer (with the same weights) runs the same
+        steps, and the message names the first whose result equals the learner's.
     """
     _share_weights(layer, reference, name)
-    expected = reference.forward(x.copy())
+    known = _KnownMistakes(mistakes, reference, x, backward)
+    expected = _stages(reference, x, np.zeros(0), backward=False)["forward"]
     dout = np.random.default_rng(seed).standard_normal(expected.shape).astype(expected.dtype)
-    for p in reference.parameters():
-        p.grad = np.zeros_like(p.value)
-    expected_dx = reference.backward(dout.copy()) if backward else None
+    expected = _stages(reference, x, dout, backward)
     given_x = x.copy()
+
+    def compare(actual, stage, what, stage_hint=hint):
+        try:
+            assert_close(actual, expected[stage], name=what, hint=stage_hint)
+        except AssertionError:
+            if not mistakes:
+                raise
+            assert_close(actual, expected[stage], name=what, hint=stage_hint, mistakes=known.at(stage, dout))
+
     with forbid(*forbidden):
-        out = _run(f"{name}.forward", layer.forward, given_x)
+        out = _run(f"{name}.forward", layer.forward, given_x, hint=hint)
         if not np.array_equal(given_x, x):
             raise AssertionError(f"{name}.forward modified its input x; compute a new array instead")
-        assert_close(out, expected, name=f"{name}.forward(x)", hint=hint)
+        compare(out, "forward", f"{name}.forward(x)")
         if not backward:
             return
-        dx = _run(f"{name}.backward", layer.backward, dout.copy())
-        assert_close(dx, expected_dx, name=f"dx = {name}.backward(dout)", hint=hint)
+        dx = _run(f"{name}.backward", layer.backward, dout.copy(), hint=hint)
+        compare(dx, "dx", f"dx = {name}.backward(dout)")
         for parameter, ref in zip(layer.parameters(), reference.parameters()):
-            assert_close(parameter.grad, ref.grad, name=f"{name}.{ref.name}.grad after backward",
-                         hint=hint)
-        _run(f"{name}.backward", layer.backward, dout.copy())
+            compare(parameter.grad, f"grad {ref.name}", f"{name}.{ref.name}.grad after backward")
+        _run(f"{name}.backward", layer.backward, dout.copy(), hint=hint)
     for parameter, ref in zip(layer.parameters(), reference.parameters()):
-        assert_close(parameter.grad, 2 * ref.grad,
-                     name=f"{name}.{ref.name}.grad after two backward passes",
-                     hint="gradients accumulate: add to .grad (+=) instead of replacing it; "
-                          "the optimiser's zero_grad() sets them back to 0")
+        compare(parameter.grad, f"grad2 {ref.name}", f"{name}.{ref.name}.grad after two backward passes",
+                stage_hint="gradients accumulate: add to .grad (+=) instead of replacing it; "
+                           "the optimiser's zero_grad() sets them back to 0")
+
+
+def known_layer_outputs(mistakes, reference, x, dout=None, stage: str = "forward") -> dict:
+    """What each known mistaken layer gives at one stage, for ``check.assert_close(mistakes=...)``.
+
+    Parameters
+    ----------
+    mistakes : dict of str to class
+        As in :func:`check_layer` (:mod:`cnnkit.mistakes.lenet`).
+    reference : cnnkit.nn layer
+        Gives the mistaken layers their weights (and stride, padding, ops).
+    x : ndarray
+        The input.
+    dout : ndarray, optional
+        The upstream gradient, for the stages after ``"forward"``.
+    stage : str
+        ``"forward"``, ``"dx"``, ``"grad <name>"`` (after one backward pass) or
+        ``"grad2 <name>"`` (after two), e.g. ``"grad weight"``.
+
+    Returns
+    -------
+    dict of str to ndarray
+        The mistakes that ran, and their result at ``stage``.
+    """
+    backward = stage != "forward"
+    return _KnownMistakes(mistakes, reference, x, backward).at(stage, dout if backward else None)
 
 
 def _probe_arrays():
@@ -169,3 +253,36 @@ def choose_ops(own: dict, verbose: bool = True) -> dict:
         if verbose:
             print(f"{name:20s}: " + ("yours" if problem is None else f"cnnkit's (yours {problem})"))
     return chosen
+
+
+def cnnkit_ops() -> dict:
+    """cnnkit's own four ops, by the names of :data:`PROBES` (what training runs on: fast and right)."""
+    import cnnkit
+
+    return {name: getattr(cnnkit, name) for name in PROBES}
+
+
+def not_written(error: NotImplementedError) -> str:
+    """Say which exercise a NotImplementedError comes from, for a "Not written yet:" line.
+
+    The released exercise cells raise a bare ``NotImplementedError()``; the innermost
+    frame of its traceback names the method (``ReLU.forward``) or function still to write.
+
+    Parameters
+    ----------
+    error : NotImplementedError
+
+    Returns
+    -------
+    str
+        e.g. ``"ReLU.forward: replace `raise NotImplementedError()` with your code and run its cell"``.
+    """
+    tb, frame = error.__traceback__, None
+    while tb is not None:
+        frame, tb = tb.tb_frame, tb.tb_next
+    where = str(error).strip()
+    if frame is not None and not where:
+        owner = frame.f_locals.get("self")
+        name = frame.f_code.co_name
+        where = f"{type(owner).__name__}.{name}" if owner is not None else name
+    return f"{where or 'an exercise'}: replace `raise NotImplementedError()` with your code and run its cell"

@@ -5,7 +5,8 @@ each added their scaled copy of the kernel, as computed by the student's
 ``conv_transpose2d`` and by cnnkit's. Because a transposed convolution is linear,
 the partial output after ``t`` steps is the transposed convolution of the input
 with every later pixel set to zero, so the student's function is called exactly
-as written. A heat map counts how many kernel copies cover each output cell:
+as written. When the student's output differs, the status line names the known
+mistake (:mod:`cnnkit.mistakes.transposed`) that gives the same output. A heat map counts how many kernel copies cover each output cell:
 it is uneven (a checkerboard) whenever the kernel size is not a multiple of the
 stride.
 
@@ -20,6 +21,8 @@ from typing import Callable
 
 import numpy as np
 
+from cnnkit.checking import ForbiddenCall, diagnose
+from cnnkit.mistakes.transposed import CONV_TRANSPOSE2D
 from cnnkit.plotting.backprop import plot_grids
 from cnnkit.plotting.transposed import overlap_counts
 from cnnkit.widgets._base import Explorer, call_student, compare_outcome, figure_to_png, ipywidgets
@@ -101,8 +104,24 @@ class ScatterAddExplorer(Explorer):
         self.uneven = k % s != 0
         if kind == "ok":
             message += f" after {step} of {self.x.size} pixels"
+        elif kind == "differs":
+            found = diagnose(outcome.value, self._known_mistakes(partial, w, s))
+            if found:
+                message += f" -- it equals what you get when {found}"
         self.set_status(kind, message)
         self.image.value = figure_to_png(self._figure(step, w))
+
+    def _known_mistakes(self, partial: np.ndarray, w: np.ndarray, stride: int) -> dict:
+        """``{description: output}`` of each known mistake that differs from the reference here."""
+        outputs = {}
+        for description, mistake in CONV_TRANSPOSE2D.items():
+            try:
+                output = mistake(partial[None, None], w[None, None], stride=stride)
+            except (Exception, ForbiddenCall):  # a mistake that cannot run on this input cannot be the one
+                continue
+            if diagnose(output, {"reference": self.reference_output[None, None]}) is None:
+                outputs[description] = output
+        return outputs
 
     def _figure(self, step: int, w: np.ndarray):
         current = np.zeros(self.x.shape, dtype=bool)

@@ -4,12 +4,13 @@
 of cnnkit's reference network, and runs every layer forward and backward on the
 same input as the reference layer (each layer gets the reference's activation,
 so one wrong layer does not hide the others; the comparison is
-:func:`cnnkit.nn.checking.check_layer`, as in the notebook's tests). The "Check my network" button or
+:func:`cnnkit.nn.diagnosis.check_layers`, as in the notebook's tests, and names
+a known mistake of the layer when the learner's result equals one). The "Check my network" button or
 the ``batch`` control re-runs the check; ``explorer.rows`` holds one verdict per
 layer.
 
-:class:`DigitExplorer` shows a digit of the held-out set, the network's class
-probabilities and the feature maps of the first convolution.
+:class:`DigitExplorer` shows a digit of the held-out set and the network's class
+probabilities; its "next mistake" button jumps to the next digit the network gets wrong.
 
 >>> from cnnkit.widgets.training import NetworkCheckExplorer
 >>> NetworkCheckExplorer(None).status_kind
@@ -23,64 +24,12 @@ from typing import Callable
 
 import numpy as np
 
-from cnnkit.nn.checking import check_layer
+from cnnkit.nn.diagnosis import check_layers
 from cnnkit.widgets._base import Explorer, call_student, figure_to_png, ipywidgets
 
 __all__ = ["NetworkCheckExplorer", "DigitExplorer", "check_layers"]
 
 _MARK = {"ok": "✔", "differs": "✘", "missing": "✎", "error": "⚠"}
-
-
-def _layers(model) -> list:
-    return list(getattr(model, "layers", model))
-
-
-def _verdict(mine, reference, x, name: str, backward: bool, seed: int) -> tuple[str, str]:
-    """Run :func:`cnnkit.nn.checking.check_layer` and turn its outcome into (kind, message)."""
-    try:
-        check_layer(mine, reference, x, name=name, backward=backward, seed=seed)
-    except AssertionError as failure:
-        message = " ".join(str(failure).split())
-        if message.endswith("is not implemented yet"):
-            return "missing", message
-        return ("error" if " raised " in message else "differs"), message
-    return "ok", "matches the reference"
-
-
-def _check_one_layer(index: int, mine, reference, x, seed: int) -> dict:
-    """Forward, then backward, of one layer beside the reference layer, on the reference's input."""
-    name = f"{index}: {type(mine).__name__}"
-    forward, message = _verdict(mine, reference, x, name, False, seed)
-    backward = "missing"
-    if forward == "ok":
-        backward, message = _verdict(mine, reference, x, name, True, seed)
-    return {"layer": name, "forward": forward, "backward": backward, "message": message}
-
-
-def check_layers(model, reference, x, seed: int = 0) -> list[dict]:
-    """One verdict per layer: ``{"layer", "forward", "backward", "message"}``.
-
-    ``forward`` and ``backward`` are status kinds (ok/differs/missing/error).
-
-    Parameters
-    ----------
-    model : Sequential or list of layers
-        The learner's network; its parameters are overwritten by the reference's.
-    reference : cnnkit.nn.Sequential
-    x : ndarray, shape (N, C, H, W)
-    seed : int
-        Seeds the upstream gradients.
-    """
-    mine, theirs = _layers(model), _layers(reference)
-    if len(mine) != len(theirs):
-        names = ", ".join(type(layer).__name__ for layer in theirs)
-        return [{"layer": "network", "forward": "differs", "backward": "differs",
-                 "message": f"{len(mine)} layers, the reference has {len(theirs)}: {names}"}]
-    rows = []
-    for index, (layer, ref) in enumerate(zip(mine, theirs)):
-        rows.append(_check_one_layer(index, layer, ref, x, seed + index))
-        x = ref.forward(x)
-    return rows
 
 
 class NetworkCheckExplorer(Explorer):
@@ -118,7 +67,7 @@ class NetworkCheckExplorer(Explorer):
     def _inputs(self, reference, batch: int) -> np.ndarray:
         if self.images is not None:
             return np.asarray(self.images[:batch], dtype=np.float64)
-        first = _layers(reference)[0]
+        first = list(reference)[0]
         channels = first.weight.value.shape[1] if hasattr(first, "weight") else 1
         return np.random.default_rng(1).random((batch, channels, 8, 8))
 
@@ -157,7 +106,7 @@ class NetworkCheckExplorer(Explorer):
 
 
 class DigitExplorer(Explorer):
-    """Pick a held-out digit: see it, the network's probabilities and its first-layer feature maps.
+    """Pick a held-out digit: see it and the network's probabilities; jump to the next mistake.
 
     Parameters
     ----------
@@ -170,6 +119,9 @@ class DigitExplorer(Explorer):
     ----------
     prediction : int or None
         The class the network gives the selected digit.
+    next_button : ipywidgets.Button
+        "next mistake": moves the slider to the next digit the network gets wrong
+        (after the current one, wrapping around).
     """
 
     title = "A digit through your network"
@@ -179,9 +131,37 @@ class DigitExplorer(Explorer):
         widgets = ipywidgets()
         self.model, self.images, self.labels = model, images, labels
         self.prediction = None
+        self._wrong = None
         self.controls["index"] = widgets.IntSlider(value=0, min=0, max=len(images) - 1,
                                                    description="digit #")
-        self._assemble()
+        self.next_button = widgets.Button(description="next mistake", icon="forward")
+        self.next_button.on_click(lambda _button: self.next_mistake())
+        self._assemble(extra=[self.next_button])
+
+    def wrong_indices(self) -> np.ndarray | None:
+        """Indices of the digits the network gets wrong (computed once), or None if it cannot run."""
+        if self._wrong is None:
+            import cnnkit.nn as nn
+
+            outcome = call_student(lambda: nn.predict(self.model, self.images), name="your network's forward")
+            if outcome.kind != "ok":
+                return None
+            self._wrong = np.flatnonzero(np.asarray(outcome.value).argmax(axis=1) != self.labels)
+        return self._wrong
+
+    def next_mistake(self) -> None:
+        """Show the next wrongly read digit after the current one (the first again after the last)."""
+        wrong = self.wrong_indices()
+        if wrong is None:
+            self.refresh()
+        elif not len(wrong):
+            self.set_status("ok", f"no mistakes: the network reads all {len(self.labels)} digits right")
+        else:
+            later = wrong[wrong > self.controls["index"].value]
+            target = int(later[0] if len(later) else wrong[0])
+            if target == self.controls["index"].value:
+                self.refresh()
+            self.controls["index"].value = target
 
     def refresh(self) -> None:
         import cnnkit.nn as nn
@@ -199,6 +179,8 @@ class DigitExplorer(Explorer):
         self.prediction = int(probabilities.argmax())
         self.image.value = figure_to_png(figures.plot_prediction(image, probabilities, label))
         verdict = "right" if self.prediction == label else "wrong"
+        if verdict == "wrong" and self._wrong is not None and index in self._wrong:
+            verdict += f" (mistake {int(np.searchsorted(self._wrong, index)) + 1} of {len(self._wrong)})"
         self.set_status("ok" if verdict == "right" else "differs",
                         f"digit #{index}: true {label}, predicted {self.prediction} "
                         f"({probabilities.max():.0%} sure) -- {verdict}")

@@ -38,6 +38,23 @@ CONV_TRANSPOSE2D = {
         "weights_read_as_oihw": _variant(einsum='"nc,ochw->nohw"'),
         "stride_ignored": _variant(step="1"),
         "crops_padding_only_at_the_end": _variant(crop="full[:, :, :ho, :wo]"),
+        "bias_ignored": _variant().replace("        y = y + b[None, :, None, None]\n", "        pass\n"),
+        "integer_output_when_x_is_integer": _variant().replace(
+            "+ kw + output_padding))", "+ kw + output_padding), dtype=x.dtype)"),
+        "bias_added_before_output_padding": '''
+def conv_transpose2d(x, w, b=None, stride=1, padding=0, output_padding=0):
+    n, c_in, h, width = x.shape
+    _, c_out, kh, kw = w.shape
+    full = np.zeros((n, c_out, (h - 1) * stride + kh, (width - 1) * stride + kw))
+    for i in range(h):
+        for j in range(width):
+            full[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw] += np.einsum("nc,cohw->nohw", x[:, :, i, j], w)
+    y = full[:, :, padding:full.shape[2] - padding, padding:full.shape[3] - padding]
+    if b is not None:
+        y = y + b[None, :, None, None]
+    # output_padding: extra rows and columns at the bottom and right
+    return np.pad(y, ((0, 0), (0, 0), (0, output_padding), (0, output_padding)))
+''',
     },
     "correct": {
         "loops": '''
@@ -117,6 +134,8 @@ CONV_MATRIX = {
         "padding_taps_wrap_around": _matrix_variant(inside="True").replace(
             "matrix[i * wo + j, r * width + q]", "matrix[i * wo + j, (r % h) * width + q % width]"),
         "kernel_flipped": _matrix_variant(weight="w[kh - 1 - m, kw - 1 - l]"),
+        "columns_use_the_height": _matrix_variant().replace("r * width + q", "r * h + q"),
+        "rows_use_the_output_height": _matrix_variant().replace("i * wo + j", "i * ho + j"),
         "columns_of_the_padded_input": '''
 def conv_matrix(input_shape, w, stride=1, padding=0):
     h, width = input_shape
@@ -153,7 +172,86 @@ def conv_matrix(input_shape, w, stride=1, padding=0):
     },
 }
 
+# ---------------------------------------------------------------- bilinear_kernel
+_TENT = '''
+def bilinear_kernel(factor):
+    size = SIZE
+    centre = CENTRE
+    tent = 1 - np.abs(np.arange(size) - centre) / FALLOFF
+    return RESULT
+'''
+
+
+def _tent_variant(size="2 * factor - factor % 2", centre="(size - 1) / 2", falloff="factor",
+                  result="np.outer(tent, tent)"):
+    return (_TENT.replace("SIZE", size).replace("CENTRE", centre).replace("FALLOFF", falloff)
+            .replace("RESULT", result))
+
+
+BILINEAR_KERNEL = {
+    "wrong": {
+        "centre_at_half_the_size": _tent_variant(centre="size // 2"),
+        "always_twice_the_factor": _tent_variant(size="2 * factor"),
+        "falls_off_by_the_size": _tent_variant(falloff="size"),
+        "normalised_to_sum_one": _tent_variant(result="np.outer(tent, tent) / np.outer(tent, tent).sum()"),
+        "one_direction_only": _tent_variant(result="np.tile(tent[:, None], (1, size))"),
+    },
+    "correct": {
+        "outer": _tent_variant(),
+        "loops": '''
+def bilinear_kernel(factor):
+    k = 2 * factor - factor % 2
+    c = (k - 1) / 2
+    w = np.zeros((k, k))
+    for m in range(k):
+        for l in range(k):
+            w[m, l] = (1 - abs(m - c) / factor) * (1 - abs(l - c) / factor)
+    return w
+''',
+        "fcn_ogrid": '''
+def bilinear_kernel(factor):
+    """As in the FCN authors' code: centre factor - 1 (odd size) or factor - 0.5 (even size)."""
+    size = 2 * factor - factor % 2
+    center = factor - 1 if size % 2 == 1 else factor - 0.5
+    og = np.ogrid[:size, :size]
+    return (1 - abs(og[0] - center) / factor) * (1 - abs(og[1] - center) / factor)
+''',
+        "float32": _tent_variant(result="np.outer(tent, tent).astype(np.float32)"),
+    },
+}
+
+# ---------------------------------------------------------------- check-yourself answers
+# Equivalent forms (a list for a tuple, numpy integers, a list of letters, capitals) earn the point.
+ANSWERS = {
+    "q_output_size": {
+        "wrong": {"forgets_output_padding": "answer_output_size = 9",
+                  "forgets_the_crop": "answer_output_size = 12"},
+        "correct": {"numpy_int": "answer_output_size = np.int64(10)",
+                    "formula": "answer_output_size = (5 - 1) * 2 - 2 * 1 + 3 + 1"},
+    },
+    "q_fcn_output": {
+        "wrong": {"without_the_crop": "answer_fcn_output = 352"},
+        "correct": {"whole_float": "answer_fcn_output = 320.0",
+                    "numpy_int": "answer_fcn_output = np.int32(32 * 10)"},
+    },
+    "q_matrix_shape": {
+        "wrong": {"transposed": "answer_matrix_shape = (16, 4)",
+                  "output_and_input_sides": "answer_matrix_shape = (2, 4)"},
+        "correct": {"list": "answer_matrix_shape = [4, 16]",
+                    "numpy_shape": "answer_matrix_shape = np.zeros((2 * 2, 4 * 4)).shape",
+                    "numpy_ints": "answer_matrix_shape = (np.int64(4), np.int64(16))"},
+    },
+    "q_checkerboard": {
+        "wrong": {"only_b": 'answer_checkerboard = {"b"}',
+                  "k_larger_than_s": 'answer_checkerboard = {"b", "c", "e"}'},
+        "correct": {"list": 'answer_checkerboard = ["b", "e"]',
+                    "capitals": 'answer_checkerboard = {"B", "E"}'},
+    },
+}
+
 EXERCISES = {
     "conv_transpose2d": CONV_TRANSPOSE2D,
     "conv_matrix": CONV_MATRIX,
+    "bilinear_kernel": BILINEAR_KERNEL,
+    **ANSWERS,
 }

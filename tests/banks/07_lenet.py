@@ -107,6 +107,23 @@ def _step(body):
     return _STEP.format(body="\n".join("    " + line for line in body.strip("\n").splitlines())).strip("\n") + "\n"
 
 
+# Check-yourself answers: equivalent forms (numpy ints, whole floats, capitals) earn the point.
+_ANSWERS = {
+    "q_lenet_params": {
+        "wrong": {"weights_only": "answer_lenet_params = 6032", "conv_only": "answer_lenet_params = 4800"},
+        "correct": {"numpy_int": "answer_lenet_params = np.int64(6090)",
+                    "sum": "answer_lenet_params = (1 * 9 + 1) * 16 + (16 * 9 + 1) * 32 + (128 + 1) * 10"},
+    },
+    "q_biggest_layer": {
+        "wrong": {"dense": 'answer_biggest_layer = "dense"'},
+        "correct": {"capitals_and_spaces": 'answer_biggest_layer = " Conv2"'},
+    },
+    "q_flat_features": {
+        "wrong": {"no_pooling": "answer_flat_features = 1024", "old_width": "answer_flat_features = 128"},
+        "correct": {"whole_float": "answer_flat_features = 256.0", "product": "answer_flat_features = np.prod((64, 2, 2))"},
+    },
+}
+
 EXERCISES = {
     "relu": {
         "wrong": {
@@ -123,6 +140,11 @@ EXERCISES = {
         "correct": {
             "where": _layer(_RELU, _RELU_FORWARD, _RELU_BACKWARD),
             "multiply_by_mask": _layer(_RELU, "self.x = x\nreturn x * (x > 0)", "return dout * (self.x > 0)"),
+            "python_loops": _layer(
+                _RELU, "self.x = x\nout = np.zeros_like(x)\nflat_x, flat_out = x.reshape(-1), out.reshape(-1)\n"
+                "for i in range(flat_x.size):\n    if flat_x[i] > 0:\n        flat_out[i] = flat_x[i]\nreturn out",
+                "dx = np.zeros_like(dout)\nflat_x, flat_d, flat_dx = self.x.reshape(-1), dout.reshape(-1), dx.reshape(-1)\n"
+                "for i in range(flat_x.size):\n    if flat_x[i] > 0:\n        flat_dx[i] = flat_d[i]\nreturn dx"),
             "clip": _layer(_RELU, "self.x = x\nreturn np.clip(x, 0, None)",
                            "dx = dout.copy()\ndx[self.x <= 0] = 0\nreturn dx"),
             "float32": _layer(_RELU, "self.mask = (x > 0).astype(np.float32)\nreturn (x * self.mask).astype(x.dtype)",
@@ -213,6 +235,23 @@ EXERCISES = {
             "loss_without_log": _sce(
                 _SCE_PROBS + "loss = float(-np.mean(probs[rows, labels]))\n"
                 "dlogits = probs.copy()\ndlogits[rows, labels] -= 1\nreturn loss, dlogits / n"),
+            "no_max_shift": _sce(
+                "exps = np.exp(logits)\nprobs = exps / exps.sum(axis=1, keepdims=True)\n"
+                "loss = -np.log(probs[np.arange(n), labels]).mean()\n"
+                "probs[np.arange(n), labels] -= 1\nreturn loss, probs / n"),
+            "softmax_over_columns": _sce(
+                "shifted = logits - logits.max(axis=0, keepdims=True)\nexps = np.exp(shifted)\n"
+                "probs = exps / exps.sum(axis=0, keepdims=True)\nrows = np.arange(n)\n"
+                "loss = float(-np.mean(np.log(probs[rows, labels])))\n"
+                "dlogits = probs.copy()\ndlogits[rows, labels] -= 1\nreturn loss, dlogits / n"),
+            "dlogits_zeros_like_logits": _sce(
+                _SCE_PROBS + "loss = float(-np.mean(np.log(probs[rows, labels])))\n"
+                "dlogits = np.zeros_like(logits)\ndlogits[...] = probs\ndlogits[rows, labels] -= 1\n"
+                "return loss, dlogits / n"),
+            "dlogits_cast_to_logits_dtype": _sce(
+                _SCE_PROBS + "loss = float(-np.mean(np.log(probs[rows, labels])))\n"
+                "dlogits = probs.copy()\ndlogits[rows, labels] -= 1\n"
+                "return loss, (dlogits / n).astype(logits.dtype)"),
         },
         "correct": {
             "vectorised": _sce(
@@ -223,11 +262,12 @@ EXERCISES = {
                 "shifted = logits - logits.max(axis=1, keepdims=True)\n"
                 "log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))\n"
                 "loss = -np.sum(one_hot * log_probs) / n\n"
-                "return loss, ((np.exp(log_probs) - one_hot) / n).astype(logits.dtype)"),
-            "no_max_shift_is_fine_for_these_scores": _sce(
-                "exps = np.exp(logits)\nprobs = exps / exps.sum(axis=1, keepdims=True)\n"
-                "loss = -np.log(probs[np.arange(n), labels]).mean()\n"
-                "probs[np.arange(n), labels] -= 1\nreturn loss, probs / n"),
+                "return loss, (np.exp(log_probs) - one_hot) / n"),
+            "keeps_float32": _sce(
+                "dtype = logits.dtype if logits.dtype.kind == 'f' else np.float64\n"
+                "z = logits.astype(dtype)\nz = z - z.max(axis=1, keepdims=True)\n"
+                "p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)\nrows = np.arange(n)\n"
+                "loss = float(-np.log(p[rows, labels]).mean())\np[rows, labels] -= 1\nreturn loss, p / n"),
             "loops_float32": _sce(
                 "loss = 0.0\ndlogits = np.zeros_like(logits, dtype=np.float32)\nfor i in range(n):\n"
                 "    z = logits[i].astype(np.float32) - logits[i].max()\n    p = np.exp(z) / np.exp(z).sum()\n"
@@ -259,6 +299,10 @@ EXERCISES = {
             "zeroes_between_backward_and_step": _step(
                 "logits = model.forward(xb)\nloss, dlogits = loss_fn(logits, yb)\nmodel.backward(dlogits)\n"
                 "optimizer.zero_grad()\noptimizer.step()\nreturn float(loss)"),
+            "ignores_loss_fn": _step(
+                "optimizer.zero_grad()\nlogits = model.forward(xb)\n"
+                "loss, dlogits = nn.softmax_cross_entropy(logits, yb)\nmodel.backward(dlogits)\n"
+                "optimizer.step()\nreturn float(loss)"),
             "backward_of_logits": _step(
                 "optimizer.zero_grad()\nlogits = model.forward(xb)\nloss, dlogits = loss_fn(logits, yb)\n"
                 "model.backward(logits / len(yb))\noptimizer.step()\nreturn float(loss)"),
@@ -272,4 +316,5 @@ EXERCISES = {
                 "model.backward(dlogits)\noptimizer.step()\nreturn float(loss)"),
         },
     },
+    **_ANSWERS,
 }

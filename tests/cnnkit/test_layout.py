@@ -15,7 +15,7 @@ TOO_LONG_FOR_NOW = {"checking.py": "the mistake diagnosis is being split out of 
 #: The rooms of CONTRIBUTING.md: what each base and op module may import from cnnkit.
 BASE = {"_args": set(), "sizes": {"_args"}, "_im2col": set(), "_windows": {"_args", "sizes"}}
 ROOMS_1_2 = set(BASE)
-OPS = {name: ROOMS_1_2 for name in ("correlate", "conv", "conv_transpose", "matrix_view",
+OPS = {name: ROOMS_1_2 for name in ("correlate", "conv", "conv_transpose", "matrix_view", "upsample",
                                      "max_pool", "avg_pool", "gradcheck")}
 OPS.update({name: ROOMS_1_2 | {"max_pool", "avg_pool"}
             for name in ("lp_pool", "adaptive_pool", "pyramid_pool")})

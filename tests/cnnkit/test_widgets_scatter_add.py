@@ -64,3 +64,25 @@ def test_missing_error_and_overwriting_are_reported():
     assert explorer.status_kind == "differs"
     assert "first mismatch" in explorer.status.value
     assert explorer.student_output is not None
+
+
+def test_a_known_mistake_is_named_in_the_status_line():
+    """Does the status line say which known mistake the output equals (overwriting, a rotated kernel)?"""
+    explorer = ScatterAddExplorer(_without_overlap_sum)
+    explorer.controls["step"].value = 2
+    assert "equals what you get when overlapping stamps are overwritten" in explorer.status_message
+
+    def rotated(x, w, b=None, stride=1, padding=0, output_padding=0):
+        return cnnkit.conv_transpose2d(x, w[:, :, ::-1, ::-1], stride=stride)
+
+    explorer = ScatterAddExplorer(rotated)
+    assert explorer.status_kind == "differs"
+    assert "the kernel is rotated by 180°" in explorer.status_message
+
+
+def test_an_unknown_mistake_gets_only_the_mismatch():
+    """Is no mistake named when the output matches none of them?"""
+    explorer = ScatterAddExplorer(lambda x, w, b=None, stride=1, padding=0, output_padding=0:
+                                  cnnkit.conv_transpose2d(x, w, stride=stride) + 1.0)
+    assert explorer.status_kind == "differs"
+    assert "first mismatch" in explorer.status_message and "equals what you get" not in explorer.status_message

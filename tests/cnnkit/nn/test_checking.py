@@ -72,3 +72,25 @@ def test_choose_ops_keeps_good_functions_and_says_why_others_fall_back(capsys):
     assert "conv2d_backward     : cnnkit's (yours not given)" in printed
     with pytest.raises(ValueError, match="no probe for"):
         choose_ops({"relu": unwritten})
+
+
+def test_not_written_names_the_method_or_function_to_write():
+    """Does a bare NotImplementedError (as released) say which method or function is still to write?"""
+    from cnnkit.nn.checking import not_written
+
+    class ReLU(nn.Layer):
+        def forward(self, x):
+            raise NotImplementedError()
+
+    def train_step(*args):
+        raise NotImplementedError()
+
+    for call, where in [(lambda: nn.Sequential(ReLU()).forward(np.ones(2)), "ReLU.forward"),
+                        (lambda: train_step(1), "train_step")]:
+        with pytest.raises(NotImplementedError) as failure:
+            call()
+        assert not_written(failure.value) == (f"{where}: replace `raise NotImplementedError()` with your code "
+                                              "and run its cell")
+    with pytest.raises(NotImplementedError) as failure:
+        nn.Layer().backward(np.ones(2))
+    assert not_written(failure.value).startswith("Layer.backward is not written yet: replace")

@@ -93,3 +93,22 @@ def test_fit_refuses_mismatched_data(digits):
     with pytest.raises(ValueError, match="1347 images but y_train 10"):
         nn.fit(model, nn.softmax_cross_entropy, nn.SGD(model.parameters()), digits.x_train,
                digits.y_train[:10])
+
+
+def test_progress_widget_follows_every_batch():
+    """In a notebook the bar is an ipywidgets progress bar that moves with each batch and ends green."""
+    pytest.importorskip("ipywidgets", reason="the notebook progress bar is an ipywidget")
+    stream = io.StringIO()
+    bar = nn.ProgressBar(4, stream=stream, widget=True)
+    bar.update(1, "(epoch 1/2, loss 2.000)")
+    assert bar.widget is not None and bar._bar.value == 1
+    assert bar._label.value == "1/4 batches (epoch 1/2, loss 2.000)"
+    bar.update(4)
+    assert bar._bar.bar_style == "success"
+    bar.line("epoch 2/2 done")
+    assert stream.getvalue() == "epoch 2/2 done\n"
+
+
+def test_no_widget_outside_a_notebook():
+    """Under pytest (no Jupyter kernel) no widget is made."""
+    assert nn.ProgressBar(3, stream=io.StringIO()).widget is None
