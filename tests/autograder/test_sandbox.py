@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -41,8 +42,8 @@ def _read_all(paths):
     texts = [open(path, "rb").read().decode("utf-8", "replace") for path in paths]
     if not texts:
         raise FileNotFoundError("nothing found")
-    hidden = [line.strip() for text in texts for line in text.splitlines() if "HIDDEN" in line]
-    return " | ".join(hidden)[:300] or len(texts)
+    hidden = [line for text in texts for line in text.splitlines() if "HIDDEN" in line]
+    return f"{len(hidden)} hidden-test lines in {len(texts)} files"  # counted, not quoted: feedback drops quotes
 
 def _connect(address):
     with socket.create_connection(address, timeout=5):
@@ -153,7 +154,8 @@ def test_without_the_sandbox_the_same_probes_succeed(unsandboxed):
     printed = _printed(out, "mallory")
     missed = [label for label in [*READS, "loopback"] if f"READ-OK {label} " not in printed]
     assert not missed, f"probes that did not reach their target without the sandbox: {missed}"
-    assert HIDDEN_MARKER in printed, "the source-notebook probe should print hidden tests without the sandbox"
+    found = re.search(r"READ-OK source-relative (\d+) hidden-test lines", printed)
+    assert found and int(found.group(1)) > 0, "the source-notebook probe should find hidden tests without the sandbox"
 
 
 def test_a_full_submission_scores_the_same_with_and_without_the_sandbox(sandboxed, unsandboxed):
