@@ -93,4 +93,6 @@ def kill_running_kernels() -> int:
             killed += 1
         except OSError:
             pass
+        if manager._jail is not None:  # a jail may sit in /tmp, outside the run's folder: no cleanup runs after a kill
+            manager._jail.remove()
     return killed
