@@ -101,6 +101,9 @@ def compute_modules() -> list:
 def compute_codes() -> dict:
     """Every code object of cnnkit's compute modules -> ``"module.qualname"`` (computed once)."""
     if "compute" not in _CACHE:
-        _CACHE["compute"] = {code: f"{module.__name__}.{code.co_qualname}"
-                             for module in compute_modules() for code in codes_of(module)}
+        # Named by the module that defines each function, not the one whose class inherits it:
+        # cnnkit.mistakes subclasses nn.ReLU, and nn.ReLU.__init__ is still cnnkit.nn.layers'.
+        _CACHE["compute"] = {code: f"{function.__module__}.{code.co_qualname}"
+                             for module in compute_modules() for function in functions_in(module)
+                             for code in codes_of(function)}
     return _CACHE["compute"]
