@@ -16,8 +16,9 @@ union of those modules' ``__all__``.
 
 from __future__ import annotations
 
-from . import (adaptive_pool, avg_pool, conv, conv_transpose, correlate, gradcheck, lp_pool,
-               matrix_view, max_pool, pyramid_pool, sizes, upsample)
+from . import (adaptive_pool, avg_pool, conv, conv_transpose, correlate, gradcheck,
+               locally_connected, lp_pool, matrix_view, max_pool, pyramid_pool, sizes, upsample,
+               vlad_pool, volume_conv)
 # output-size arithmetic (chapter 02)
 from .sizes import conv_output_size, conv_transpose_output_size
 # one-channel correlation and convolution, scipy.signal's modes (chapter 01)
@@ -36,10 +37,15 @@ from .lp_pool import lp_pool2d, lp_pool2d_loops
 from .adaptive_pool import (adaptive_avg_pool2d, adaptive_avg_pool2d_loops, adaptive_max_pool2d,
                             adaptive_max_pool2d_loops, global_avg_pool2d)
 from .pyramid_pool import spatial_pyramid_pool
+# beyond the plain 2-D convolution: 3-D, unshared, learned pooling (chapter 08)
+from .volume_conv import conv3d, conv3d_backward, conv3d_backward_loops, conv3d_loops
+from .locally_connected import (locally_connected2d, locally_connected2d_backward,
+                                locally_connected2d_backward_loops, locally_connected2d_loops)
+from .vlad_pool import netvlad, netvlad_backward, netvlad_loops, vlad
 # gradient checking (chapter 04)
 from .gradcheck import numerical_gradient, rel_error
 
 _OP_MODULES = (sizes, correlate, conv, conv_transpose, matrix_view, upsample, max_pool, avg_pool, lp_pool,
-               adaptive_pool, pyramid_pool, gradcheck)
+               adaptive_pool, pyramid_pool, volume_conv, locally_connected, vlad_pool, gradcheck)
 
 __all__ = sorted(name for module in _OP_MODULES for name in module.__all__)

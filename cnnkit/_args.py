@@ -15,6 +15,7 @@ import numpy as np
 __all__ = [
     "as_array",
     "check_ndim",
+    "int_tuple",
     "pair",
     "positive_pair",
     "nonnegative_pair",
@@ -58,34 +59,39 @@ def check_ndim(fn: str, name: str, arr: np.ndarray, ndim: int, layout: str) -> N
         )
 
 
+def int_tuple(fn: str, name: str, value, length: int = 2, minimum: int | None = None
+              ) -> tuple[int, ...]:
+    """Turn an int or ``length`` ints into a tuple of ``length`` ints, each ``>= minimum``.
+
+    ``length`` is 2 for ``(vertical, horizontal)`` and 3 for ``(depth, height, width)``.
+    """
+    expected = "a pair of ints" if length == 2 else f"a tuple of {length} ints"
+    is_int = lambda v: isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_))  # noqa: E731
+    if is_int(value):
+        result = (int(value),) * length
+    elif isinstance(value, (tuple, list)) and len(value) == length and all(map(is_int, value)):
+        result = tuple(int(v) for v in value)
+    else:
+        raise TypeError(f"{fn}: {name} must be an int or {expected}, got {value!r}")
+    if minimum is not None and min(result) < minimum:
+        bound = "positive" if minimum == 1 else "non-negative"
+        raise ValueError(f"{fn}: {name} must be {bound}, got {value!r}")
+    return result
+
+
 def pair(fn: str, name: str, value) -> tuple[int, int]:
     """Turn an int or a pair of ints into ``(vertical, horizontal)``."""
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{fn}: {name} must be an int or a pair of ints, got {value!r}")
-    if isinstance(value, numbers.Integral):
-        return int(value), int(value)
-    if isinstance(value, (tuple, list)) and len(value) == 2 and all(
-        isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_))
-        for v in value
-    ):
-        return int(value[0]), int(value[1])
-    raise TypeError(f"{fn}: {name} must be an int or a pair of ints, got {value!r}")
+    return int_tuple(fn, name, value, 2)
 
 
 def positive_pair(fn: str, name: str, value) -> tuple[int, int]:
     """Like :func:`pair`, and both entries must be >= 1 (stride, dilation, kernel size)."""
-    result = pair(fn, name, value)
-    if min(result) < 1:
-        raise ValueError(f"{fn}: {name} must be positive, got {value!r}")
-    return result
+    return int_tuple(fn, name, value, 2, minimum=1)
 
 
 def nonnegative_pair(fn: str, name: str, value) -> tuple[int, int]:
     """Like :func:`pair`, and both entries must be >= 0 (padding, output_padding)."""
-    result = pair(fn, name, value)
-    if min(result) < 0:
-        raise ValueError(f"{fn}: {name} must be non-negative, got {value!r}")
-    return result
+    return int_tuple(fn, name, value, 2, minimum=0)
 
 
 def check_choice(fn: str, name: str, value, choices: tuple[str, ...]) -> str:

@@ -16,7 +16,8 @@ TOO_LONG_FOR_NOW = {"checking.py": "the mistake diagnosis is being split out of 
 BASE = {"_args": set(), "sizes": {"_args"}, "_im2col": set(), "_windows": {"_args", "sizes"}}
 ROOMS_1_2 = set(BASE)
 OPS = {name: ROOMS_1_2 for name in ("correlate", "conv", "conv_transpose", "matrix_view", "upsample",
-                                     "max_pool", "avg_pool", "gradcheck")}
+                                     "max_pool", "avg_pool", "gradcheck", "volume_conv",
+                                     "locally_connected", "vlad_pool")}
 OPS.update({name: ROOMS_1_2 | {"max_pool", "avg_pool"}
             for name in ("lp_pool", "adaptive_pool", "pyramid_pool")})
 
