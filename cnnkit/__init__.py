@@ -16,7 +16,7 @@ union of those modules' ``__all__``.
 
 from __future__ import annotations
 
-from . import (adaptive_pool, avg_pool, conv, conv_transpose, correlate, gradcheck,
+from . import (adaptive_pool, avg_pool, catalogue, conv, conv_transpose, correlate, gradcheck,
                locally_connected, lp_pool, matrix_view, max_pool, pyramid_pool, sizes, upsample,
                vlad_pool, volume_conv)
 # output-size arithmetic (chapter 02)
@@ -42,10 +42,12 @@ from .volume_conv import conv3d, conv3d_backward, conv3d_backward_loops, conv3d_
 from .locally_connected import (locally_connected2d, locally_connected2d_backward,
                                 locally_connected2d_backward_loops, locally_connected2d_loops)
 from .vlad_pool import netvlad, netvlad_backward, netvlad_loops, vlad
+# the map of every convolution and pooling, computed by calling the ops above (chapter 08)
+from .catalogue import conv_and_pool_catalogue
 # gradient checking (chapter 04)
 from .gradcheck import numerical_gradient, rel_error
 
 _OP_MODULES = (sizes, correlate, conv, conv_transpose, matrix_view, upsample, max_pool, avg_pool, lp_pool,
-               adaptive_pool, pyramid_pool, volume_conv, locally_connected, vlad_pool, gradcheck)
+               adaptive_pool, pyramid_pool, volume_conv, locally_connected, vlad_pool, catalogue, gradcheck)
 
 __all__ = sorted(name for module in _OP_MODULES for name in module.__all__)

@@ -75,7 +75,8 @@ def _columns(xp: np.ndarray, local: _Local) -> np.ndarray:
     sh, sw = local.stride
     windows = sliding_window_view(xp, (kh, kw), axis=(2, 3))   # (N, C, rows, cols, KH, KW)
     windows = windows[:, :, :sh * (oh - 1) + 1:sh, :sw * (ow - 1) + 1:sw]
-    return windows.transpose(2, 3, 0, 1, 4, 5).reshape(oh * ow, xp.shape[0], -1)
+    columns = int(np.prod(local.w.shape[3:]))                   # C * KH * KW
+    return windows.transpose(2, 3, 0, 1, 4, 5).reshape(oh * ow, xp.shape[0], columns)
 
 
 def _checked_dout(fn, dout, local: _Local):
@@ -114,9 +115,10 @@ def locally_connected2d(x, w, b=None, stride=1, padding=0):
     local = _check_local(fn, x, w, b, stride, padding)
     oh, ow, filters = local.w.shape[:3]
     cols = _columns(_pad(local), local)                              # (P, N, K)
-    kernels = local.w.reshape(oh * ow, filters, -1)                  # (P, F, K)
+    kernels = local.w.reshape(oh * ow, filters, cols.shape[2])       # (P, F, K)
     out = np.matmul(cols, kernels.transpose(0, 2, 1))                # (P, N, F)
-    out = np.ascontiguousarray(out.transpose(1, 2, 0)).reshape(-1, filters, oh, ow)
+    out = np.ascontiguousarray(out.transpose(1, 2, 0))
+    out = out.reshape(local.x.shape[0], filters, oh, ow)
     if local.b is not None:
         out += local.b
     return out

@@ -48,7 +48,7 @@ def _check_vlad(fn, features, centres, w=None, b=None, **others):
 def _descriptors(features):
     """(N, D, H, W) -> (N, H*W, D): one row per local descriptor."""
     n_batch, dim = features.shape[:2]
-    return features.reshape(n_batch, dim, -1).transpose(0, 2, 1)
+    return features.reshape(n_batch, dim, features.shape[2] * features.shape[3]).transpose(0, 2, 1)
 
 
 def _normalise(v):
@@ -72,7 +72,7 @@ def _pool(assign, descriptors, centres):
     residuals = np.matmul(assign.transpose(0, 2, 1), descriptors)      # (N, K, D): sum_i a x
     residuals -= assign.sum(axis=1)[:, :, None] * centres              # - (sum_i a) c_k
     rows, row_norms = _normalise(residuals)
-    out, norm = _normalise(rows.reshape(rows.shape[0], -1))
+    out, norm = _normalise(rows.reshape(rows.shape[0], rows.shape[1] * rows.shape[2]))
     return out, (rows, row_norms, norm)
 
 

@@ -83,7 +83,7 @@ def _columns(xp: np.ndarray, conv: _Conv3d) -> np.ndarray:
                       ::dd, ::dh, ::dw]
     # (N, C, KD, KH, KW, OD, OH, OW); the reshape is the one copy
     windows = windows.transpose(0, 1, 5, 6, 7, 2, 3, 4)
-    return windows.reshape(xp.shape[0], -1, od * oh * ow)
+    return windows.reshape(xp.shape[0], int(np.prod(conv.w.shape[1:])), od * oh * ow)
 
 
 def _checked_dout(fn, dout, conv: _Conv3d):
@@ -92,7 +92,7 @@ def _checked_dout(fn, dout, conv: _Conv3d):
 
 
 def conv3d(x, w, b=None, stride=1, padding=0, dilation=1):
-    """3-D convolution of a batch of volumes with a bank of filters (``torch.nn.functional.conv3d``).
+    """3-D convolution of a batch of volumes with a bank of filters (as ``torch...conv3d``).
 
     Parameters
     ----------
@@ -122,7 +122,7 @@ def conv3d(x, w, b=None, stride=1, padding=0, dilation=1):
     n_batch, filters = conv.x.shape[0], conv.w.shape[0]
     bias = check_bias(fn, b, filters, conv.x.dtype)
     cols = _columns(_pad(conv), conv)                                 # (N, K, P)
-    out = np.matmul(conv.w.reshape(filters, -1), cols)                # (N, F, P)
+    out = np.matmul(conv.w.reshape(filters, cols.shape[1]), cols)    # (N, F, P)
     out = out.reshape(n_batch, filters, *conv.out_size)
     if bias is not None:
         out += bias[:, None, None, None]
@@ -156,8 +156,8 @@ def conv3d_backward(dout, x, w, stride=1, padding=0, dilation=1):
     dout = _checked_dout(fn, dout, conv)
     n_batch, filters = dout.shape[:2]
     xp = _pad(conv)
-    flat_dout = dout.reshape(n_batch, filters, -1)                    # (N, F, P)
-    flat_w = conv.w.reshape(filters, -1)                              # (F, K)
+    flat_dout = dout.reshape(n_batch, filters, int(np.prod(conv.out_size)))   # (N, F, P)
+    flat_w = conv.w.reshape(filters, int(np.prod(conv.w.shape[1:])))          # (F, K)
     dw = np.tensordot(flat_dout, _columns(xp, conv), axes=([0, 2], [0, 2]))
     dcols = np.matmul(flat_w.T, flat_dout)                            # (N, K, P)
     dcols = dcols.reshape(n_batch, *conv.w.shape[1:], *conv.out_size)
