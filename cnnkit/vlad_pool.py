@@ -180,7 +180,9 @@ def netvlad_backward(dout, features, centres, w, b):
     dscores = assign * (dassign - np.sum(assign * dassign, axis=-1, keepdims=True))
     ddescriptors = assign @ dresiduals + dscores @ w                        # (N, P, D)
     dcentres = -np.sum(assign.sum(axis=1)[:, :, None] * dresiduals, axis=0)
-    dw = np.tensordot(dscores, descriptors, axes=([0, 1], [0, 1]))          # (K, D)
+    # one product per image, then the sum; D x K rather than K x D, as BLAS splits the work
+    # along the output's rows and D is usually the longer side (see conv3d_backward)
+    dw = np.matmul(descriptors.transpose(0, 2, 1), dscores).sum(axis=0).T  # (K, D)
     dfeatures = ddescriptors.transpose(0, 2, 1).reshape(features.shape)
     return np.ascontiguousarray(dfeatures), dcentres, dw, dscores.sum(axis=(0, 1))
 

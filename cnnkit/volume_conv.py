@@ -158,15 +158,20 @@ def conv3d_backward(dout, x, w, stride=1, padding=0, dilation=1):
     xp = _pad(conv)
     flat_dout = dout.reshape(n_batch, filters, int(np.prod(conv.out_size)))   # (N, F, P)
     flat_w = conv.w.reshape(filters, int(np.prod(conv.w.shape[1:])))          # (F, K)
-    dw = np.tensordot(flat_dout, _columns(xp, conv), axes=([0, 2], [0, 2]))
+    cols = _columns(xp, conv)                                         # (N, K, P)
+    # sum over images of dO @ cols^T; BLAS splits such a product between its threads along
+    # the output's rows, and is several times faster when the longer of F, K is that side
+    if cols.shape[1] >= filters:
+        dw = np.matmul(cols, flat_dout.transpose(0, 2, 1)).sum(axis=0).T   # (K, F) computed
+    else:
+        dw = np.matmul(flat_dout, cols.transpose(0, 2, 1)).sum(axis=0)     # (F, K) computed
     dcols = np.matmul(flat_w.T, flat_dout)                            # (N, K, P)
     dcols = dcols.reshape(n_batch, *conv.w.shape[1:], *conv.out_size)
     dxp = np.zeros_like(xp)
     for tap in np.ndindex(*conv.w.shape[2:]):                         # col2im, one tap at a time
-        dxp[(slice(None), slice(None)) + _tap_slices(tap, conv)] += dcols[:, :, tap[0], tap[1],
-                                                                          tap[2]]
+        dxp[np.s_[:, :] + _tap_slices(tap, conv)] += dcols[np.s_[:, :] + tap]
     inside = tuple(slice(p, p + size) for p, size in zip(conv.padding, conv.x.shape[2:]))
-    dx = np.ascontiguousarray(dxp[(slice(None), slice(None)) + inside])
+    dx = np.ascontiguousarray(dxp[np.s_[:, :] + inside])
     return dx, dw.reshape(conv.w.shape), dout.sum(axis=(0, 2, 3, 4))
 
 
