@@ -17,6 +17,8 @@ Typical use::
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import math
 import statistics
 import time
@@ -24,7 +26,8 @@ from typing import Callable, Optional, Sequence
 
 TORCH_THREADS = 2
 
-__all__ = ["load_torch", "time_once", "calibrate", "compare", "print_table"]
+__all__ = ["load_torch", "time_once", "calibrate", "compare", "print_table", "print_loop_speedups",
+           "set_blas_threads", "bench_arguments"]
 
 
 def load_torch(threads: int = TORCH_THREADS):
@@ -134,3 +137,55 @@ def print_table(rows: Sequence[tuple[str, float, Optional[float]]], title: str =
     print(f"{'geometric mean':<{width}}  {'':>10}  {'':>10}  {geomean:6.2f}x"
           f"   (worst {max(ratios):.2f}x)")
     return geomean
+
+
+def print_loop_speedups(pairs: Sequence[tuple[str, Callable[[], object], Callable[[], object]]],
+                        title: str) -> None:
+    """Time each loop version once against its fast version and print the speed-up.
+
+    ``pairs`` holds ``(name, loops, fast)`` with no-argument callables. Both run on one
+    thread (BLAS limited through threadpoolctl when it is installed): the loops cannot
+    use a second core, and on a busy machine a second BLAS thread mostly waits for one.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        print("(threadpoolctl missing: the fast versions may use several BLAS threads)")
+        threadpool_limits = None
+    print(f"\n{title} (one thread each)")
+    width = max(len(name) for name, _, _ in pairs)
+    for name, loops, fast in pairs:
+        with threadpool_limits(1) if threadpool_limits else contextlib.nullcontext():
+            start = time.perf_counter()
+            loops()
+            loop_seconds = time.perf_counter() - start
+            fast_seconds, _ = compare(fast, None, repeats=5)
+        print(f"  {name:<{width}} loops {loop_seconds:7.2f} s   fast {fast_seconds * 1e3:7.2f} ms   "
+              f"speed-up {loop_seconds / fast_seconds:7.0f}x")
+
+
+
+def set_blas_threads(threads: int) -> None:
+    """Give numpy's BLAS ``threads`` threads (threadpoolctl), or print why it keeps its own."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        print("threadpoolctl is not installed: numpy's BLAS keeps its own thread count")
+        return
+    threadpool_limits(threads)
+
+
+def bench_arguments(description: str, argv=None) -> argparse.Namespace:
+    """The options every bench script takes: ``--quick``, ``--no-loops``, ``--threads``.
+
+    The result also has ``repeats`` (3 with ``--quick``, else 7).
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="3 repeats instead of 7")
+    parser.add_argument("--no-loops", action="store_true", help="skip the loop-version table")
+    parser.add_argument("--threads", type=int, default=TORCH_THREADS,
+                        help="torch threads, and numpy's BLAS threads if threadpoolctl is "
+                             "installed (default 2; 1 gives steadier numbers on a busy machine)")
+    args = parser.parse_args(argv)
+    args.repeats = 3 if args.quick else 7
+    return args

@@ -16,17 +16,16 @@ The last table times the loop versions against the fast ones (``--no-loops`` ski
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _timing import compare, load_torch, print_table  # noqa: E402
+from _timing import (bench_arguments, compare, load_torch, print_loop_speedups,  # noqa: E402
+                     print_table, set_blas_threads)
 
 from cnnkit.locally_connected import (  # noqa: E402
     locally_connected2d, locally_connected2d_backward, locally_connected2d_loops)
@@ -136,61 +135,31 @@ def netvlad_rows(torch, name, features_shape, n_centres, repeats):
 
 
 def loop_speedup():
-    """The loop versions once each on small inputs, against the fast versions (one thread)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        print("(threadpoolctl missing: the fast versions may use several BLAS threads)")
-        return _loop_speedup()
-    with threadpool_limits(1):
-        return _loop_speedup()
-
-
-def _loop_speedup():
-    x3, w3 = _arrays((2, 3, 6, 12, 12), (4, 3, 3, 3, 3))
+    """The loop versions once each on small inputs, against the fast versions."""
+    x3, w3 = _arrays((4, 3, 8, 16, 16), (8, 3, 3, 3, 3))
     dout3, = _arrays(conv3d(x3, w3).shape)
-    x2, w2 = _arrays((4, 3, 12, 12), (10, 10, 4, 3, 3, 3))
-    vlad_args = _arrays((4, 16, 7, 7), (8, 16), (8, 16), (8,))
-    print("\nloop version vs fast version on small inputs (one thread each)")
-    pairs = [("conv3d", lambda: conv3d_loops(x3, w3), lambda: conv3d(x3, w3)),
-             ("conv3d_backward", lambda: conv3d_backward_loops(dout3, x3, w3),
-              lambda: conv3d_backward(dout3, x3, w3)),
-             ("locally_connected2d", lambda: locally_connected2d_loops(x2, w2),
-              lambda: locally_connected2d(x2, w2)),
-             ("netvlad", lambda: netvlad_loops(*vlad_args), lambda: netvlad(*vlad_args))]
-    for name, loops, fast in pairs:
-        start = time.perf_counter()
-        loops()
-        loop_seconds = time.perf_counter() - start
-        fast_seconds, _ = compare(fast, None, repeats=5)
-        print(f"  {name:<20} loops {loop_seconds:7.2f} s   fast {fast_seconds * 1e3:7.2f} ms   "
-              f"speed-up {loop_seconds / fast_seconds:7.0f}x")
+    x2, w2 = _arrays((16, 3, 16, 16), (14, 14, 8, 3, 3, 3))
+    vlad_args = _arrays((16, 32, 14, 14), (16, 32), (16, 32), (16,))
+    print_loop_speedups([
+        ("conv3d", lambda: conv3d_loops(x3, w3), lambda: conv3d(x3, w3)),
+        ("conv3d_backward", lambda: conv3d_backward_loops(dout3, x3, w3),
+         lambda: conv3d_backward(dout3, x3, w3)),
+        ("locally_connected2d", lambda: locally_connected2d_loops(x2, w2),
+         lambda: locally_connected2d(x2, w2)),
+        ("netvlad", lambda: netvlad_loops(*vlad_args), lambda: netvlad(*vlad_args)),
+    ], "loop version vs fast version on small inputs")
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 repeats instead of 7")
-    parser.add_argument("--no-loops", action="store_true", help="skip the loop-version table")
-    parser.add_argument("--threads", type=int, default=2,
-                        help="torch threads, and numpy's BLAS threads if threadpoolctl is "
-                             "installed (default 2)")
-    args = parser.parse_args(argv)
-    repeats = 3 if args.quick else 7
-    torch = load_torch(args.threads)
-    try:
-        from threadpoolctl import threadpool_limits
-        threadpool_limits(args.threads)
-    except ImportError:
-        print("threadpoolctl is not installed: numpy's BLAS keeps its own thread count")
+    args = bench_arguments(__doc__.splitlines()[0], argv)
+    repeats, torch = args.repeats, load_torch(args.threads)
+    set_blas_threads(args.threads)
     rows = []
-    for case in CONV3D_CASES:
-        rows += conv3d_rows(torch, *case, repeats)
-    for case in LOCAL_CASES:
-        rows += local_rows(torch, *case, repeats)
-    for case in NETVLAD_CASES:
-        rows += netvlad_rows(torch, *case, repeats)
-    for row in rows:
-        print(f"  measured {row[0]}", flush=True)
+    for timed, cases in ((conv3d_rows, CONV3D_CASES), (local_rows, LOCAL_CASES),
+                         (netvlad_rows, NETVLAD_CASES)):
+        for case in cases:
+            rows += timed(torch, *case, repeats)
+            print(f"  measured {case[0]}", flush=True)
     print()
     print_table(rows, title=f"float32, median seconds per call ({args.threads} threads)")
     if not args.no_loops:

@@ -10,17 +10,16 @@ versions with the loop versions on a LeNet layer.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _timing import compare, load_torch, print_table  # noqa: E402
+from _timing import (bench_arguments, compare, load_torch, print_loop_speedups,  # noqa: E402
+                     print_table, set_blas_threads)
 
 from cnnkit.conv import conv2d, conv2d_backward, conv2d_backward_loops, conv2d_loops  # noqa: E402
 from cnnkit.conv_transpose import conv_transpose2d, conv_transpose2d_backward  # noqa: E402
@@ -76,56 +75,23 @@ def time_op(torch, name, forward, backward, torch_forward, transposed, x_shape, 
 
 
 def loop_speedup():
-    """Time the loop versions once each on the LeNet layer against the fast versions.
-
-    Both run on one thread (BLAS limited through threadpoolctl when it is
-    installed): the loops cannot use a second core, and on a busy machine a
-    second BLAS thread mostly waits for a core.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        print("(threadpoolctl missing: the fast versions may use several BLAS threads)")
-        return _loop_speedup()
-    with threadpool_limits(1):
-        return _loop_speedup()
-
-
-def _loop_speedup():
+    """Time the loop versions once each on the LeNet layer against the fast versions."""
     _, x_shape, w_shape, kwargs = LENET
     rng = np.random.default_rng(0)
     x = rng.standard_normal(x_shape, dtype=np.float32)
     w = rng.standard_normal(w_shape, dtype=np.float32)
     dout = rng.standard_normal(conv2d(x, w).shape, dtype=np.float32)
-    print(f"\nloop version vs fast version on the LeNet layer x {x_shape}, w {w_shape} "
-          f"(one thread each)")
-    pairs = [("conv2d", lambda: conv2d_loops(x, w), lambda: conv2d(x, w)),
-             ("conv2d_backward", lambda: conv2d_backward_loops(dout, x, w),
-              lambda: conv2d_backward(dout, x, w))]
-    for name, loops, fast in pairs:
-        start = time.perf_counter()
-        loops()
-        loop_seconds = time.perf_counter() - start
-        fast_seconds, _ = compare(fast, None, repeats=5)
-        print(f"  {name:<16} loops {loop_seconds:7.2f} s   fast {fast_seconds * 1e3:7.2f} ms   "
-              f"speed-up {loop_seconds / fast_seconds:7.0f}x")
+    print_loop_speedups([
+        ("conv2d", lambda: conv2d_loops(x, w), lambda: conv2d(x, w)),
+        ("conv2d_backward", lambda: conv2d_backward_loops(dout, x, w),
+         lambda: conv2d_backward(dout, x, w)),
+    ], f"loop version vs fast version on the LeNet layer x {x_shape}, w {w_shape}")
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 repeats instead of 7")
-    parser.add_argument("--no-loops", action="store_true", help="skip the loop-version table")
-    parser.add_argument("--threads", type=int, default=2,
-                        help="torch threads, and numpy's BLAS threads if threadpoolctl is "
-                             "installed (default 2; 1 gives steadier numbers on a busy machine)")
-    args = parser.parse_args(argv)
-    repeats = 3 if args.quick else 7
-    torch = load_torch(args.threads)
-    try:
-        from threadpoolctl import threadpool_limits
-        threadpool_limits(args.threads)
-    except ImportError:
-        print("threadpoolctl is not installed: numpy's BLAS keeps its own thread count")
+    args = bench_arguments(__doc__.splitlines()[0], argv)
+    repeats, torch = args.repeats, load_torch(args.threads)
+    set_blas_threads(args.threads)
     functional = torch.nn.functional if torch is not None else None
     rows = []
     for name, x_shape, w_shape, kwargs in CONV_CASES:

@@ -13,17 +13,15 @@ winners again -- so that row measures more work on our side than on PyTorch's.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _timing import compare, load_torch, print_table  # noqa: E402
+from _timing import bench_arguments, compare, load_torch, print_loop_speedups, print_table  # noqa: E402
 
 from cnnkit.avg_pool import (  # noqa: E402
     avg_pool2d, avg_pool2d_backward, avg_pool2d_backward_loops, avg_pool2d_loops)
@@ -101,36 +99,29 @@ def loop_speedup():
     rng = np.random.default_rng(0)
     x = rng.standard_normal(x_shape, dtype=np.float32)
     dout = rng.standard_normal(max_pool2d(x, kernel, stride).shape, dtype=np.float32)
-    print(f"\nloop version vs fast version on x {x_shape}, kernel {kernel}, stride {stride}")
     pairs = [
         ("max_pool2d", max_pool2d_loops, max_pool2d, (x,)),
         ("max_pool2d_backward", max_pool2d_backward_loops, max_pool2d_backward, (dout, x)),
         ("avg_pool2d", avg_pool2d_loops, avg_pool2d, (x,)),
         ("avg_pool2d_backward", avg_pool2d_backward_loops, avg_pool2d_backward, (dout, x)),
     ]
-    for name, loops, fast, arrays in pairs:
-        start = time.perf_counter()
-        loops(*arrays, kernel, stride)
-        loop_seconds = time.perf_counter() - start
-        fast_seconds, _ = compare(lambda: fast(*arrays, kernel, stride), None, repeats=5)
-        print(f"  {name:<20} loops {loop_seconds:7.2f} s   fast {fast_seconds * 1e3:7.2f} ms   "
-              f"speed-up {loop_seconds / fast_seconds:7.0f}x")
+    print_loop_speedups(
+        [(name, lambda loops=loops, arrays=arrays: loops(*arrays, kernel, stride),
+          lambda fast=fast, arrays=arrays: fast(*arrays, kernel, stride))
+         for name, loops, fast, arrays in pairs],
+        f"loop version vs fast version on x {x_shape}, kernel {kernel}, stride {stride}")
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 repeats instead of 7")
-    parser.add_argument("--no-loops", action="store_true", help="skip the loop-version table")
-    args = parser.parse_args(argv)
-    repeats = 3 if args.quick else 7
-    torch = load_torch()
+    args = bench_arguments(__doc__.splitlines()[0], argv)
+    repeats, torch = args.repeats, load_torch(args.threads)
     rows = []
     for name, x_shape, kernel, stride in WINDOW_CASES:
         rows += window_rows(torch, name, x_shape, kernel, stride, repeats)
     for name, x_shape, output_size in ADAPTIVE_CASES:
         rows += adaptive_rows(torch, name, x_shape, output_size, repeats)
     print()
-    print_table(rows, title="float32, median seconds per call (torch: 2 threads)")
+    print_table(rows, title=f"float32, median seconds per call (torch: {args.threads} threads)")
     if not args.no_loops:
         loop_speedup()
 
