@@ -28,6 +28,9 @@ def _check_vlad(fn, features, centres, w=None, b=None, **others):
     centres = as_array(fn, "centres", centres)
     check_ndim(fn, "features", features, 4, "(N, D, H, W)")
     check_ndim(fn, "centres", centres, 2, "(K, D)")
+    if centres.shape[0] == 0:
+        raise ValueError(f"{fn}: centres must hold at least one centre (K >= 1), "
+                         f"got centres.shape = {tuple(centres.shape)}")
     if centres.shape[1] != features.shape[1]:
         raise ValueError(f"{fn}: centres must have D = features.shape[1] = {features.shape[1]} "
                          f"columns, got centres.shape = {tuple(centres.shape)}")
@@ -136,7 +139,8 @@ def vlad(features, centres):
     """
     features, centres = _check_vlad("vlad", features, centres)
     descriptors = _descriptors(features)
-    distances = np.sum((descriptors[:, :, None, :] - centres) ** 2, axis=-1)   # (N, P, K)
+    # (N, P, K), one centre at a time: exact ties stay exact, and no (N, P, K, D) array
+    distances = np.stack([np.sum((descriptors - c) ** 2, axis=-1) for c in centres], axis=-1)
     nearest = np.argmin(distances, axis=-1)                     # the first minimum: lowest k
     assign = (nearest[..., None] == np.arange(centres.shape[0])).astype(features.dtype)
     return _pool(assign, descriptors, centres)[0]
@@ -184,7 +188,8 @@ def netvlad_backward(dout, features, centres, w, b):
     # along the output's rows and D is usually the longer side (see conv3d_backward)
     dw = np.matmul(descriptors.transpose(0, 2, 1), dscores).sum(axis=0).T  # (K, D)
     dfeatures = ddescriptors.transpose(0, 2, 1).reshape(features.shape)
-    return np.ascontiguousarray(dfeatures), dcentres, dw, dscores.sum(axis=(0, 1))
+    return (np.ascontiguousarray(dfeatures), dcentres, np.ascontiguousarray(dw),
+            dscores.sum(axis=(0, 1)))
 
 
 def netvlad_loops(features, centres, w, b):

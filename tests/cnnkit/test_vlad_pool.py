@@ -128,6 +128,8 @@ FEATURES, CENTRES, B = np.ones((2, 5, 3, 4)), np.ones((3, 5)), np.ones(3)
     ((FEATURES, CENTRES, CENTRES, np.ones((3, 1))), ValueError,
      r"b must have shape \(K,\) = \(3,\) like the centres, got shape \(3, 1\)"),
     ((FEATURES, "c", CENTRES, B), TypeError, r"centres must be a numpy array, got str"),
+    ((FEATURES, np.ones((0, 5)), np.ones((0, 5)), np.ones(0)), ValueError,
+     r"centres must hold at least one centre \(K >= 1\), got centres.shape = \(0, 5\)"),
 ])
 def test_bad_input(op, args, error, match):
     """Every bad argument raises, naming the function, the argument, what was expected and given."""
