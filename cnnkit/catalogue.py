@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .adaptive_pool import global_avg_pool2d
+from .adaptive_pool import adaptive_max_pool2d, global_avg_pool2d
 from .avg_pool import avg_pool2d
 from .conv import conv2d
 from .conv_transpose import conv_transpose2d
@@ -80,6 +80,8 @@ def _variants():
         _pool("L2 (Lp, p = 2)", "keeps the root of the sum of squares of each window",
               lp_pool2d, norm_type=2, kernel_size=2),
         _pool("global average", "one mean per channel over the whole map", global_avg_pool2d),
+        _pool("global max", "one maximum per channel over the whole map", adaptive_max_pool2d,
+              output_size=1),
         _pool("spatial pyramid (SPP)", "max over 1x1, 2x2 and 4x4 grids: a fixed length for "
               "any input size", spatial_pyramid_pool, levels=(1, 2, 4)),
         _Variant("VLAD", "pooling", "sums each local descriptor's residual to its nearest "

@@ -10,8 +10,8 @@ from cnnkit.checking import ForbiddenCall, forbid
 EXPECTED = {
     "convolution": {"standard", "dilated", "strided", "grouped", "depthwise", "1x1", "transposed",
                     "3-D", "locally connected (unshared)", "full (wide)"},
-    "pooling": {"max", "average", "L2 (Lp, p = 2)", "global average", "spatial pyramid (SPP)",
-                "VLAD", "NetVLAD"},
+    "pooling": {"max", "average", "L2 (Lp, p = 2)", "global average", "global max",
+                "spatial pyramid (SPP)", "VLAD", "NetVLAD"},
 }
 
 
@@ -42,6 +42,7 @@ def test_numbers_agree_with_the_formulas(rows):
         "locally connected (unshared)": (36 * 148, (1, 4, 6, 6)),   # one bank per position
         "max": (0, (1, 4, 4, 4)),
         "global average": (0, (1, 4, 1, 1)),
+        "global max": (0, (1, 4, 1, 1)),
         "spatial pyramid (SPP)": (0, (1, 4 * (1 + 4 + 16))),
         "VLAD": (8 * 4, (1, 8 * 4)),
         "NetVLAD": (8 * (2 * 4 + 1), (1, 8 * 4)),
