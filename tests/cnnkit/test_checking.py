@@ -141,8 +141,8 @@ def test_forbidden_call_is_not_swallowed_by_except_exception():
 
 def test_forbid_rejects_unknown_names():
     """Does a typo in a test's forbidden list fail loudly?"""
-    with pytest.raises(ValueError, match="no function named 'conv3d'"):
-        with checking.forbid("conv3d"):
+    with pytest.raises(ValueError, match="no function named 'conv4d'"):
+        with checking.forbid("conv4d"):
             pass
 
 
