@@ -17,12 +17,12 @@ __all__ = ["CONV3D", "LOCALLY_CONNECTED2D", "STACK_COST", "NETVLAD"]
 
 
 # ---------------------------------------------------------------- conv3d
-def _conv3d(kernel=lambda w: w, bias=lambda b: b, stride=lambda s: s, padding=lambda p: p):
+def _conv3d(kernel=lambda w: w, bias=lambda b: b, strides=lambda s: s, paddings=lambda p: p):
     """cnnkit's conv3d with the kernel, bias, stride or padding changed as a learner's slip changes them."""
     def mistake(x, w, b=None, stride=1, padding=0):
         x = np.asarray(x, dtype=float)
         return cnnkit.conv3d(x, kernel(np.asarray(w, dtype=float)), None if b is None else bias(b),
-                             stride=stride(stride), padding=padding(padding))
+                             stride=strides(stride), padding=paddings(padding))
     return mistake
 
 
@@ -35,10 +35,10 @@ CONV3D = {
     "the bias is left out": _conv3d(bias=lambda b: None),
     # depth_not_strided
     "the stride is applied to the height and width only; the window steps by the stride along the "
-    "depth too": _conv3d(stride=lambda s: (1, s, s)),
+    "depth too": _conv3d(strides=lambda s: (1, s, s)),
     # depth_not_padded
     "the padding is added to the height and width only; a 3-D convolution pads the depth too":
-        _conv3d(padding=lambda p: (0, p, p)),
+        _conv3d(paddings=lambda p: (0, p, p)),
 }
 
 
