@@ -5,7 +5,7 @@ Sliders pick how many stride-1 layers, their kernel side and the channel count C
 line sets the stack beside one layer with a kernel as large as its receptive
 field. The status line compares the student's ``stack_cost`` with the formula.
 
->>> explorer = KernelStackExplorer(stack_cost)          # doctest: +SKIP
+>>> explorer = KernelStackExplorer(stack_cost_formula)
 >>> explorer.controls["layers"].value = 2
 >>> explorer.receptive_field, explorer.weights, explorer.single_kernel_weights
 (5, 73728, 102400)
