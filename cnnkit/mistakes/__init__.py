@@ -1,7 +1,7 @@
 """Known mistakes, one module per chapter topic, for the hidden tests' diagnosis.
 
 Each module (``convolution``, ``padding_stride``, ``pooling``, ``backprop``,
-``conv1x1``, ``transposed``, ``lenet``) exports one dict per exercise,
+``conv1x1``, ``transposed``, ``lenet``, ``beyond_2d``) exports one dict per exercise,
 ``{description: function}``. A function takes the same arguments as the cnnkit
 reference and returns what a learner's plausible wrong version returns; the
 description completes the sentence "your output equals what you get when ...",
