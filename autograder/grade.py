@@ -20,6 +20,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from autograder.config import Limits, list_assignments
+from autograder.feedback import write_feedback
+from autograder.graded_course import is_kept, keep_run, staged_dir
 from autograder.notebooks import graded_cells, read_notebook
 from autograder.intake.options import IntakeOptions, run_intake
 from autograder.ledger import record_run
@@ -102,13 +104,11 @@ def run_grade(submissions: Path, out: Path, source_directory: Path, jobs: int = 
                 results[key] = failed(Task(submission.student_id, submission.assignment, {}, ""), submission.problem)
                 continue
             cached = results_dir / f"{key}.json"
-            feedback_dir = out / "feedback" / submission.student_id / submission.assignment
-            if cached.is_file() and (not feedback or not _needs_feedback(cached) or any(feedback_dir.glob("*.html"))):
+            if cached.is_file() and (_failed(cached) or is_kept(out, key, submission.student_id, submission.assignment)):
                 results[key] = json.loads(cached.read_text())
                 continue
             task = Task(submission.student_id, submission.assignment, dict(submission.notebooks),
-                        str(course.source_directory / submission.assignment), limits,
-                        str(feedback_dir) if feedback else None)
+                        str(course.source_directory / submission.assignment), limits, str(staged_dir(out, key)))
             pending.append((key, task))
         progress = Progress(len(pending), progress_stream)
         if pending:
@@ -126,20 +126,15 @@ def run_grade(submissions: Path, out: Path, source_directory: Path, jobs: int = 
                     results[key] = result
                     progress.update(f"{task.student_id}/{task.assignment}: {result['status']} "
                                     f"({result.get('seconds', 0):.1f}s)")
+        keep_run(out, course, chosen, results, db_url)
     rows = record_run(out, course, chosen, results, settings)
-    if db_url != "none":
-        import warnings
-
-        from autograder.gradebook import record_results
-
-        warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy autoflush chatter
-        record_results(db_url or f"sqlite:///{(out / 'gradebook.db').resolve()}", course,
-                       [r for r in results.values() if r["assignment"] in course.assignments])
+    if feedback:
+        write_feedback(out, {(s.assignment, s.student_id) for s in chosen.values()})
     return rows
 
 
-def _needs_feedback(cached: Path) -> bool:
-    return json.loads(cached.read_text()).get("status") != "failed"
+def _failed(cached: Path) -> bool:
+    return json.loads(cached.read_text()).get("status") == "failed"
 
 
 def print_summary(rows: list[dict], stream) -> None:

@@ -41,8 +41,9 @@ class Task:
     source_assignment : str
         ``solutions/NN_name``.
     limits : Limits
-    feedback_dir : str or None
-        Where the feedback HTML goes (``DIR/feedback/<student>/<assignment>``).
+    autograded_dir : str or None
+        Where the autograded notebooks are copied (for hand grading and feedback,
+        see :mod:`autograder.graded_course`); None keeps nothing.
     """
 
     student_id: str
@@ -50,7 +51,7 @@ class Task:
     notebooks: dict
     source_assignment: str
     limits: Limits = field(default_factory=Limits)
-    feedback_dir: str | None = None
+    autograded_dir: str | None = None
 
 
 @dataclass
@@ -163,8 +164,6 @@ def failed(task: Task, reason: str) -> dict:
 
 def _grade_in(scratch: Path, task: Task) -> dict:
     from nbgrader.converters import Autograde
-
-    from autograder.feedback import write_feedback
     from nbgrader.coursedir import CourseDirectory
 
     from autograder.config import nbgrader_config
@@ -220,14 +219,8 @@ def _grade_in(scratch: Path, task: Task) -> dict:
     from autograder.collect import collect_result
 
     result = collect_result(task, course, db_url, nonce)
-    if task.feedback_dir:
-        try:
-            write_feedback(coursedir, config)
-        except Exception as error:  # the grade stands; say that the page is missing
-            result["reason"] = "; ".join(filter(None, [result["reason"], f"no feedback page ({type(error).__name__})"]))
-        produced = course / "feedback" / task.student_id / task.assignment
-        target = Path(task.feedback_dir)
-        target.mkdir(parents=True, exist_ok=True)
-        for html in produced.glob("*.html"):
-            shutil.copy(html, target / html.name)
+    if task.autograded_dir:
+        from autograder.graded_course import stage
+
+        stage(course / "autograded" / task.student_id / task.assignment, Path(task.autograded_dir))
     return result

@@ -28,6 +28,14 @@ def autograder(*args, check=True, timeout=1200):
     return process
 
 
+def autograded_points(source: Path = FIXTURE_SOURCE, assignment: str = ASSIGNMENT) -> float:
+    """Points of the autograded test cells of ``assignment`` (max_score also counts written answers)."""
+    from autograder.notebooks import graded_cells, read_notebook
+
+    notebook = read_notebook(source / assignment / f"{assignment}.ipynb")
+    return sum(cell.points for cell in graded_cells(notebook) if cell.autograded)
+
+
 def read_grades(path: Path) -> dict:
     """grades.csv as {student_id: row}."""
     with open(path, newline="") as handle:
