@@ -34,18 +34,31 @@ commands:
                             Writes DIR/grades.csv, rebuilt from every batch
                             ever graded into DIR (one row per student and
                             assignment: student_id, name, assignment, score
-                            after the late penalty, raw_score, max_score, late,
+                            after the late penalty, raw_score (autograded and
+                            hand scores), max_score (every graded cell),
+                            to_grade (points still to grade by hand), late,
                             penalty, submitted, status, reason, then one column
                             per graded cell), DIR/preflight.txt,
                             DIR/feedback/<student>/<assignment>/
                             <nb>.html (no hidden test source), the gradebook
-                            DIR/gradebook.db, and DIR/.results/ (per-submission
-                            results reused by a re-run or an interrupted run).
+                            DIR/gradebook.db, DIR/autograded/ and the rest of
+                            an nbgrader course for formgrader, and
+                            DIR/.results/ (per-submission results reused by a
+                            re-run or an interrupted run).
   export DIR                rebuild DIR/grades.csv and write the LMS files in
                             DIR/lms/: canvas-import.csv (Canvas gradebook
                             import), canvas-feedback-<assignment>.zip and
                             moodle-feedback-<assignment>.zip (bulk feedback
                             upload).
+  formgrader DIR            open nbgrader's formgrader on DIR (JupyterLab, as
+                            make lab does) to grade written answers by hand;
+                            hand scores are kept by every later grade.
+  feedback DIR              rebuild DIR/grades.csv with the hand grades and
+                            write every feedback page again (written answers
+                            nobody graded yet show as "to be graded").
+  public-repo DEST          write the repository students get to DEST: every
+                            tracked file but solutions/ and the tests that
+                            need them; refuses when a notebook would leak.
   check NOTEBOOK            grade one notebook with the full hidden tests and
                             print points per question with the failure messages.
   samples ASSIGNMENT --out DIR
@@ -66,6 +79,8 @@ examples:
   python -m autograder release --check
   python -m autograder intake downloads/ --course course.toml --strict
   python -m autograder grade exports/ --out graded/ --jobs 2
+  python -m autograder formgrader graded/
+  python -m autograder feedback graded/
   python -m autograder export graded/
   python -m autograder grade exports/ --out graded/ --timeout 30 --memory 1024
   python -m autograder check course/01_convolution/01_convolution.ipynb
@@ -167,6 +182,22 @@ def build_parser() -> argparse.ArgumentParser:
                         help="course file (default: the one grade was given)")
     export.add_argument("--roster", type=Path, default=None, metavar="CSV", help="roster (default: as for --course)")
 
+    formgrader = commands.add_parser("formgrader", help="grade written answers by hand in nbgrader's formgrader",
+                                     description="Open nbgrader's formgrader on a graded folder DIR.")
+    formgrader.add_argument("out", type=Path, metavar="DIR")
+    formgrader.add_argument("--port", type=_positive, default=None, help="port on 127.0.0.1 (default: 8888 or next)")
+    formgrader.add_argument("--token", default=None, help="access token (default: a random one)")
+    formgrader.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+
+    feedback = commands.add_parser("feedback", help="write the feedback pages again, hand grades included",
+                                   description="Rebuild DIR/grades.csv and every feedback page of DIR.")
+    feedback.add_argument("out", type=Path, metavar="DIR")
+
+    public = commands.add_parser("public-repo", help="write the student-facing repository",
+                                 description="Copy the tracked files students need (no solutions/, no hidden "
+                                             "tests) to DEST.")
+    public.add_argument("dest", type=Path, metavar="DEST")
+
     check = commands.add_parser("check", help="grade one notebook and explain the score",
                                 description="Grade one notebook with the hidden tests; exit 0 only on full marks.")
     check.add_argument("notebook", type=Path, metavar="NOTEBOOK")
@@ -228,6 +259,33 @@ def _export(args) -> int:
     return 0
 
 
+def _formgrader(args) -> int:
+    from autograder.formgrader import run_formgrader
+
+    run_formgrader(args.out, args.port, args.token, not args.no_browser)
+    return 0
+
+
+def _feedback(args) -> int:
+    from autograder.feedback import write_feedback
+
+    if not (args.out / ".latest").is_dir():
+        raise ValueError(f"feedback: DIR {args.out} holds no graded results "
+                         f"(run `python -m autograder grade SUBMISSIONS --out {args.out}`)")
+    pages = write_feedback(args.out)
+    print(f"wrote {len(pages)} feedback page(s) in {args.out / 'feedback'} and {args.out / 'grades.csv'}")
+    return 0
+
+
+def _public_repo(args) -> int:
+    from autograder.publish import publish
+
+    files = publish(args.dest)
+    print(f"wrote {len(files)} files to {args.dest} (no solutions/, no hidden tests); "
+          f"next: cd {args.dest} && git init && git add . && git commit")
+    return 0
+
+
 def _check(args) -> int:
     from autograder.check import run_check
 
@@ -251,7 +309,7 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"release": _release, "intake": _intake, "grade": _grade, "export": _export, "check": _check,
-                "samples": _samples}
+                "samples": _samples, "formgrader": _formgrader, "feedback": _feedback, "public-repo": _public_repo}
     from autograder.intake.options import AmbiguousIntake
 
     try:
