@@ -76,11 +76,10 @@ def feedback_exporter():
     return FeedbackExporter(config=config)
 
 
-def _plain_heading(source: str) -> str:
-    for line in source.splitlines():
-        if line.startswith("#"):
-            return re.sub(r"[`*]", "", line.lstrip("#")).strip()
-    return ""
+def _last_heading(source: str) -> str:
+    """The last markdown heading of ``source``, without markup ('' if none)."""
+    headings = [line for line in source.splitlines() if line.startswith("#")]
+    return re.sub(r"[`*]", "", headings[-1].lstrip("#")).strip() if headings else ""
 
 
 def section_titles(nb) -> dict:
@@ -89,7 +88,9 @@ def section_titles(nb) -> dict:
     A test cell ``test_foo`` or ``test_foo_<what>`` checks exercise ``foo`` (the
     solution cell with that grade_id): its title is the heading above that
     exercise ("Exercise 1: corr2d"), naming ``foo`` if the heading does not, then
-    ``(<what>)``. Any other graded cell takes the heading above it and its grade_id.
+    ``(<what>)``. An explorer check ``test_widget_*`` and a written answer
+    ``written_<what>`` take the heading above them ("Check yourself: written
+    answer (sharing)"); any other graded cell, the heading and its grade_id.
     """
     from autograder.notebooks import nbgrader_metadata
 
@@ -97,7 +98,7 @@ def section_titles(nb) -> dict:
     for cell in nb.cells:
         meta = nbgrader_metadata(cell)
         if cell.cell_type == "markdown" and not meta.get("solution"):
-            heading = _plain_heading(cell.source) or heading
+            heading = _last_heading(cell.source) or heading
         grade_id = meta.get("grade_id")
         if grade_id and meta.get("solution"):
             exercises.append(grade_id)
@@ -115,9 +116,13 @@ def section_titles(nb) -> dict:
                 title = f"{title}: {checked}"
             what = grade_id[len(f"test_{checked}"):].strip("_").replace("_", " ")
             titles[grade_id] = f"{title} ({what})" if what else title
+        elif grade_id.startswith("test_widget_"):
+            titles[grade_id] = f"{headings[grade_id] or grade_id} (explorer check)"
+        elif cell_type == "markdown" and solution:
+            what = grade_id.removeprefix("written_").replace("_", " ")
+            titles[grade_id] = f"{headings[grade_id] or 'Written answer'}: written answer ({what})"
         else:
-            kind = "written answer" if cell_type == "markdown" and solution else grade_id
-            titles[grade_id] = f"{headings[grade_id]}: {kind}" if headings[grade_id] else kind
+            titles[grade_id] = f"{headings[grade_id]}: {grade_id}" if headings[grade_id] else grade_id
     return titles
 
 
