@@ -130,5 +130,10 @@ def export(out: Path, course: Path | None = None, roster: Path | None = None) ->
     text, notes = canvas_import_text(rows, settings, canvas_ids)
     (target / "canvas-import.csv").write_text(text, encoding="utf-8")
     (target / "roster.csv").write_text(roster_text(chosen, settings), encoding="utf-8")
+    waiting = [f"{r['student_id']}/{r['assignment']}" for r in rows if r.get("to_grade")]
+    if waiting:
+        notes.append(f"{len(waiting)} submission(s) have written answers still to grade by hand (to_grade in "
+                     f"grades.csv; python -m autograder formgrader {out}): {', '.join(waiting[:5])}"
+                     + (" ..." if len(waiting) > 5 else ""))
     written = [out / "grades.csv", target / "canvas-import.csv", target / "roster.csv"] + write_bundles(out, target)
     return [f"wrote {path}" for path in written] + [f"note: {note}" for note in notes]

@@ -42,3 +42,30 @@ def read_grades(path: Path) -> dict:
         return {row["student_id"]: row for row in csv.DictReader(handle)}
 
 
+
+
+def give_hand_score(out: Path, student: str, grade_id: str, score: float, comment: str = "",
+                    assignment: str = ASSIGNMENT) -> None:
+    """What formgrader does when a grader types a score (and a comment) for one cell of a submission."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{Path(out) / 'gradebook.db'}") as gradebook:
+        grade = gradebook.find_grade(grade_id, assignment, assignment, student)
+        grade.manual_score, grade.needs_manual_grade = score, False
+        if comment:
+            gradebook.find_comment(grade_id, assignment, assignment, student).manual_comment = comment
+        gradebook.db.commit()
+
+
+def with_written_answer(notebook_path: Path, answer: str, target: Path | None = None) -> Path:
+    """Write ``notebook_path`` (or a copy at ``target``) with ``answer`` in its written_* cell."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id", "").startswith("written_"):
+            cell.source = answer
+    target = Path(target or notebook_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(target))
+    return target
