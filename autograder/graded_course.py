@@ -96,18 +96,16 @@ def answer_fingerprints(folder: Path) -> dict:
 def _copy_submission(out: Path, submission) -> list[Path]:
     """Copy the submitted notebooks (and exchange files) to ``submitted/``; return the exchange files."""
     target = step_dir(out, "submitted", submission.student_id, submission.assignment)
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    exchange = []
-    for name, path in sorted(submission.notebooks.items()):
-        if path and Path(path).is_file():
-            shutil.copy(path, target / f"{name}.ipynb")
-            if submission.origin.get("stamp", {}).get("submitted"):
-                exchange += [Path(path).parent / f for f in EXCHANGE_FILES if (Path(path).parent / f).is_file()]
-    for path in exchange:
-        shutil.copy(path, target / path.name)
-    return exchange
+    shutil.rmtree(target, ignore_errors=True)
+    files = [(Path(path), f"{name}.ipynb") for name, path in sorted(submission.notebooks.items())
+             if path and Path(path).is_file()]
+    if submission.origin.get("stamp", {}).get("submitted"):  # the time came from the exchange's timestamp.txt
+        folders = dict.fromkeys(path.parent for path, _ in files)
+        files += [(folder / name, name) for folder in folders for name in EXCHANGE_FILES if (folder / name).is_file()]
+    for path, name in files:
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target / name)
+    return [path for path, name in files if name in EXCHANGE_FILES]
 
 
 def _publish(out: Path, key: str, submission, result: dict) -> set:
@@ -120,6 +118,8 @@ def _publish(out: Path, key: str, submission, result: dict) -> set:
     if result["status"] == "failed":
         shutil.rmtree(target, ignore_errors=True)
         shutil.rmtree(staged, ignore_errors=True)
+        if target.parent.is_dir() and not any(target.parent.iterdir()):
+            target.parent.rmdir()
         return set()
     if staged.is_dir():
         shutil.rmtree(target, ignore_errors=True)
@@ -158,6 +158,8 @@ def keep_run(out: Path, course, chosen: dict, results: dict, db_url: str | None)
     review, timestamps = {}, {}
     for key, submission in chosen.items():
         pair = (submission.assignment, submission.student_id)
+        if submission.assignment not in course.assignments:
+            continue
         review[pair] = _publish(out, key, submission, results[key])
         stamp_file = step_dir(out, "submitted", *reversed(pair)) / "timestamp.txt"
         timestamps[pair] = stamp_file.read_text().strip() if stamp_file.is_file() else None
@@ -172,9 +174,8 @@ def keep_run(out: Path, course, chosen: dict, results: dict, db_url: str | None)
     (out / SETTINGS).write_text(json.dumps({"db_url": db_url}), encoding="utf-8")
     (out / CONFIG_FILE).write_text(CONFIG_TEXT.format(out=str(out.resolve())), encoding="utf-8")
     if db_url:
-        records = [dict(results[k], timestamp=timestamps[(s.assignment, s.student_id)],
-                        review=sorted(review[(s.assignment, s.student_id)]), name=s.name)
-                   for k, s in chosen.items() if s.assignment in course.assignments]
+        records = [dict(results[k], timestamp=timestamps[pair], review=sorted(review[pair]), name=s.name)
+                   for k, s in chosen.items() if (pair := (s.assignment, s.student_id)) in review]
         record_results(db_url, course, records)
 
 

@@ -5,7 +5,9 @@ it builds a template once (nbgrader GenerateAssignment into a private scratch
 course, which fills a template gradebook with the source cells, points and
 checksums). Each submission then gets its own temporary directory with a copy
 of that source and gradebook, so student code cannot reach ``solutions/``,
-the run's gradebook or another student's files through relative paths.
+the run's gradebook or another student's files through relative paths. The
+autograded notebooks are copied to ``Task.autograded_dir`` before the scratch
+directory goes (for formgrader and the feedback, see :mod:`autograder.graded_course`).
 """
 
 from __future__ import annotations
