@@ -9,6 +9,7 @@ so CI never passes by skipping.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import secrets
@@ -54,10 +55,51 @@ def require_browser() -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def isolated_env(home: Path) -> dict:
+    """``os.environ`` with HOME and the Jupyter, IPython, matplotlib and XDG folders moved into ``home``."""
+    env = dict(os.environ)
+    env.update(HOME=str(home), IPYTHONDIR=str(home / ".ipython"), MPLCONFIGDIR=str(home / ".mpl"),
+               XDG_CACHE_HOME=str(home / ".cache"), XDG_CONFIG_HOME=str(home / ".config"),
+               XDG_DATA_HOME=str(home / ".local" / "share"))
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR"):
+        env.pop(name, None)
+    return env
+
+
+@contextlib.contextmanager
+def running(argv, env, cwd, server: LabServer, what: str = "JupyterLab", timeout: float = 90):
+    """Start ``argv`` (logging to ``server.log``), wait until ``server`` answers, yield it; stop it afterwards."""
+    with open(server.log, "w") as log_file:
+        process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=log_file, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"{what} exited with {process.returncode}:\n{server.log.read_text()[-3000:]}", pytrace=False)
+        try:
+            server.api("GET", "/api/status")
+            break
+        except (urllib.error.URLError, ConnectionError, OSError):
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"{what} did not answer in {timeout:.0f} s:\n{server.log.read_text()[-3000:]}",
+                            pytrace=False)
+            time.sleep(0.5)
+    try:
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -74,38 +116,11 @@ def lab_server(course_root, tmp_path_factory):
 
     root = course_root.root
     home = tmp_path_factory.mktemp("home")
-    env = dict(os.environ)
-    env.update(HOME=str(home), IPYTHONDIR=str(home / ".ipython"), MPLCONFIGDIR=str(home / ".mpl"),
-               XDG_CACHE_HOME=str(home / ".cache"), XDG_CONFIG_HOME=str(home / ".config"),
-               XDG_DATA_HOME=str(home / ".local" / "share"))
-    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR"):
-        env.pop(name, None)
     token = secrets.token_hex(16)
-    launch = lab_launch(root, port=_free_port(), token=token, open_browser=False, base_env=env)
-    log = home / "jupyterlab.log"
-    with open(log, "w") as log_file:
-        process = subprocess.Popen(launch.argv, env=launch.env, cwd=launch.cwd,
-                                   stdout=log_file, stderr=subprocess.STDOUT)
-    server = LabServer(url=launch.url, token=token, root=root, log=log)
-    deadline = time.monotonic() + 90
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"JupyterLab exited with {process.returncode}:\n{log.read_text()[-3000:]}", pytrace=False)
-        try:
-            server.api("GET", "/api/status")
-            break
-        except (urllib.error.URLError, ConnectionError, OSError):
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"JupyterLab did not answer in 90 s:\n{log.read_text()[-3000:]}", pytrace=False)
-            time.sleep(0.5)
-    yield server
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    launch = lab_launch(root, port=free_port(), token=token, open_browser=False, base_env=isolated_env(home))
+    server = LabServer(url=launch.url, token=token, root=root, log=home / "jupyterlab.log")
+    with running(launch.argv, launch.env, launch.cwd, server) as started:
+        yield started
 
 
 @pytest.fixture(scope="session")
