@@ -9,8 +9,10 @@ no notebook with a solution region, a hidden-test region or a hidden test's text
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from autograder.config import REPO_ROOT, SOURCE_DIRECTORY, list_assignments
@@ -57,6 +59,10 @@ def leaks(dest: Path, hidden: list[str]) -> list[str]:
     found = []
     for path in sorted(Path(dest).rglob("*.ipynb")):
         text = path.read_text(encoding="utf-8", errors="replace")
+        try:  # the cells' sources as text, without JSON's escapes
+            text += "\n".join("".join(cell.get("source", "")) for cell in json.loads(text).get("cells", []))
+        except (ValueError, AttributeError):
+            pass
         what = [m for m in MARKERS if m in text] + [f"hidden test line {h!r}" for h in hidden if h in text][:1]
         if what:
             found.append(f"{path.relative_to(dest)}: {', '.join(what)}")
@@ -64,23 +70,28 @@ def leaks(dest: Path, hidden: list[str]) -> list[str]:
 
 
 def publish(dest: Path, root: Path = REPO_ROOT, source_directory: Path = SOURCE_DIRECTORY) -> list[str]:
-    """Write the student-facing repository to ``dest``; return the files written."""
+    """Write the student-facing repository to ``dest`` (new, empty, or only ``.git``); return the files written."""
     from autograder.release import release
 
     dest = Path(dest)
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        raise ValueError(f"public-repo: DEST {dest} must be a new or empty folder")
+    if dest.exists() and (not dest.is_dir() or any(p.name != ".git" for p in dest.iterdir())):
+        raise ValueError(f"public-repo: DEST {dest} must be a new or empty folder, or a git checkout emptied "
+                         f"with `git -C {dest} rm -rq .`")
     stale = release(source_directory, root / "course", list_assignments(source_directory), check=True)
     if stale:
         raise ValueError(f"public-repo: course/ is stale ({', '.join(stale[:3])}); run `python -m autograder "
                          "release` and commit it first")
     files = public_files(tracked_files(root))
-    for name in files:
-        target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / name, target)
-    problems = leaks(dest, hidden_texts(source_directory))
-    if problems:
-        shutil.rmtree(dest)
-        raise ValueError("public-repo: refusing to publish, these would reach students: " + "; ".join(problems))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".public-repo-", dir=dest.parent) as staging:
+        for name in files:
+            target = Path(staging) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, target)
+        problems = leaks(Path(staging), hidden_texts(source_directory))
+        if problems:
+            raise ValueError("public-repo: refusing to publish, these would reach students: " + "; ".join(problems))
+        dest.mkdir(exist_ok=True)
+        for entry in Path(staging).iterdir():
+            shutil.move(str(entry), dest / entry.name)
     return files

@@ -73,7 +73,8 @@ def test_public_repo_carries_no_solution_and_no_hidden_test(tmp_path):
 
 
 def test_public_repo_refuses_a_notebook_that_would_leak(tmp_path):
-    """A copy of a solution notebook left outside solutions/ stops the publication, and nothing is written."""
+    """A solution notebook left outside solutions/ stops the publication, and nothing is written; a checkout
+    holding only .git takes a new copy, one with files in it is refused."""
     root = tmp_path / "course-repo"
     shutil.copytree(FIXTURE_SOURCE, root / "solutions")
     subprocess.run([sys.executable, "-m", "autograder", "release", "--source", root / "solutions",
@@ -83,4 +84,10 @@ def test_public_repo_refuses_a_notebook_that_would_leak(tmp_path):
     subprocess.run(["git", "-C", str(root), "add", "."], check=True)
     with pytest.raises(ValueError, match=r"notes\.ipynb: BEGIN HIDDEN TESTS"):
         publish(tmp_path / "public", root, root / "solutions")
-    assert not (tmp_path / "public").exists()
+    assert not (tmp_path / "public").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["course-repo"]
+    (root / "notes.ipynb").unlink()
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    (tmp_path / "public" / ".git").mkdir(parents=True)
+    assert "course/99_fixture/99_fixture.ipynb" in publish(tmp_path / "public", root, root / "solutions")
+    with pytest.raises(ValueError, match="must be a new or empty folder"):
+        publish(tmp_path / "public", root, root / "solutions")
