@@ -8,6 +8,7 @@ included, so the page's totals are the CSV's) and the grader's comments, and
 written to ``DIR/feedback/<student>/<assignment>/<notebook>.html`` next to the
 exchange's ``timestamp.txt`` and ``submission_secret.txt`` (which ``nbgrader
 release_feedback`` needs). A submission that could not be graded gets no page.
+Submissions graded before the autograded notebooks were kept keep the pages they have.
 """
 
 from __future__ import annotations
@@ -44,9 +45,12 @@ def write_feedback(out: Path, pairs=None) -> list[Path]:
             continue
         source = step_dir(out, "autograded", entry["student_id"], entry["assignment"])
         target = step_dir(out, "feedback", entry["student_id"], entry["assignment"])
-        shutil.rmtree(target, ignore_errors=True)
-        if entry["result"]["status"] == "failed" or not source.is_dir():
+        if entry["result"]["status"] == "failed":
+            shutil.rmtree(target, ignore_errors=True)
             continue
+        if not source.is_dir():  # graded by an older version that kept no notebooks: its pages stay
+            continue
+        shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
         exporter = exporter or feedback_exporter()
         comments = hand[pair].comments if pair in hand else {}

@@ -1,5 +1,8 @@
 """A term as docs/instructors.md walks it: release, collect, grade, feedback, a late batch, export, self-check.
 
+Before ``export`` a hand score is given as formgrader gives it: the LMS import and
+the bundled page must both count it.
+
 Runs every ``python -m autograder`` command of the guide's sections that
 :data:`guide.RUNNERS` gives this test, in the order shown, on a class built in
 real download layouts with notebooks of the fixture course (slow: real grading).
@@ -17,7 +20,8 @@ import sys
 import zipfile
 
 import pytest
-from grading_helpers import ASSIGNMENT, FIXTURE_SOURCE, LIMITS, autograded_points, autograder, read_grades
+from grading_helpers import (ASSIGNMENT, FIXTURE_SOURCE, LIMITS, autograded_points, autograder, give_hand_score,
+                             read_grades)
 from guide import RUNNERS, autograder_args, blocks, commands
 from layouts import write, zip_of
 
@@ -71,8 +75,11 @@ def test_the_guide_runs_a_term_two_batches_add_up(tmp_path):
     commands = _commands()
     assert [c[0] for c in commands] == ["release", "release", "release", "intake", "intake", "grade", "feedback",
                                         "grade", "export", "check"], commands
-    runs, first_batch = [], None
+    runs, first_batch, before_export = [], None, None
     for words in commands:
+        if words[0] == "export":  # a hand score given in formgrader after grading reaches the LMS files
+            before_export = read_grades(tmp_path / "graded" / "grades.csv")
+            give_hand_score(tmp_path / "graded", "4242", "written_sharing", 1.0)
         run = subprocess.run([sys.executable, "-m", "autograder", *words], cwd=tmp_path, capture_output=True,
                              text=True, timeout=1200)
         expected = 1 if words[0] == "check" else 0  # the released notebook is blank: points missing
@@ -89,11 +96,12 @@ def test_the_guide_runs_a_term_two_batches_add_up(tmp_path):
     grades = read_grades(tmp_path / "graded" / "grades.csv")
     assert set(grades) == {"4242", "77", "bob", "jdoe", "Zoë_Müller"}
     assert set(first_batch) == {"4242", "77", "Zoë_Müller"}
-    assert all(grades[s] == first_batch[s] for s in first_batch), "batch 2 must not change batch 1's rows"
+    assert all(before_export[s] == first_batch[s] for s in first_batch), "batch 2 must not change batch 1's rows"
     full = autograded_points()
-    assert float(grades["4242"]["raw_score"]) == full, "the LATE full re-upload must win over the partial one"
+    assert float(before_export["4242"]["raw_score"]) == full, "the LATE full re-upload must win over the partial one"
+    assert float(grades["4242"]["raw_score"]) == full + 1, "export counts the hand score"
     assert (grades["4242"]["late"], grades["4242"]["penalty"]) == ("LATE mark (no time)", "10%")
-    assert float(grades["4242"]["score"]) == pytest.approx(0.9 * full)
+    assert float(grades["4242"]["score"]) == pytest.approx(0.9 * (full + 1))
     assert (grades["bob"]["late"], grades["bob"]["penalty"]) == ("1d 23:01", "20%")
     assert float(grades["bob"]["score"]) == pytest.approx(0.8 * full)
     assert (grades["jdoe"]["late"], grades["jdoe"]["penalty"]) == ("", ""), "jdoe has a 2-day extension"
@@ -110,6 +118,9 @@ def test_the_guide_runs_a_term_two_batches_add_up(tmp_path):
     rows = {row["ID"] or row["SIS Login ID"]: row for row in
             csv.DictReader(io.StringIO((lms / "canvas-import.csv").read_text())) if row["ID"] != ""}
     assert rows["5150"]["SIS Login ID"] == "bob", "exchange logins map to Canvas IDs through the roster"
-    assert float(rows["4242"]["01 Convolution (48213)"]) == pytest.approx(0.9 * full)
-    names = zipfile.ZipFile(lms / f"canvas-feedback-{ASSIGNMENT}.zip").namelist()
-    assert sorted(n.split("_")[1:3] for n in names) == [["4242", "1500"], ["77", "1002"]]
+    assert float(rows["4242"]["01 Convolution (48213)"]) == pytest.approx(0.9 * (full + 1))
+    bundle = zipfile.ZipFile(lms / f"canvas-feedback-{ASSIGNMENT}.zip")
+    assert sorted(n.split("_")[1:3] for n in bundle.namelist()) == [["4242", "1500"], ["77", "1002"]]
+    [jane] = [n for n in bundle.namelist() if "_4242_" in n]
+    score = f"Score: {grades['4242']['score']} / {grades['4242']['max_score']}"
+    assert score in bundle.read(jane).decode(), "the bundled page must show the hand score, as the CSV does"
