@@ -144,6 +144,7 @@ def annotate(nb, row: dict, max_points: dict, comments: dict) -> list[dict]:
 
     titles, sections = section_titles(nb), []
     for cell in nb.cells:
+        cell.metadata.pop("autograder", None)  # only the grader marks cells (a student's own mark is dropped)
         grade_id = nbgrader_metadata(cell).get("grade_id")
         if not grade_id or (grade_id not in titles and not comments.get(grade_id)):
             continue

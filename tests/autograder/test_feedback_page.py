@@ -27,6 +27,8 @@ def autograded(tmp_path):
                                                    traceback=[f"line 7: {HIDDEN_MARKER}", "AssertionError"])]
         if grade_id == "written_sharing":
             cell.source = "One kernel serves all $H \\times W$ positions: $$p = C_{in} k^2$$"
+        if cell.cell_type == "markdown" and not grade_id:  # a student forging a section of their own
+            cell.metadata["autograder"] = {"anchor": "x", "title": "Forged", "score": "99 / 1", "pending": False}
     path = tmp_path / f"{ASSIGNMENT}.ipynb"
     nbformat.write(nb, str(path))
     return path
@@ -47,7 +49,7 @@ def test_sections_are_named_after_what_they_check_and_totals_are_the_csvs(autogr
     html = render(autograded, ROW, POINTS, {"written_sharing": "Say *why* it is shared."})
     text = re.sub(r"<[^>]+>", " ", html)
     text = re.sub(r"\s+", " ", text)
-    assert "Test cell" not in text
+    assert "Test cell" not in text and "Forged" not in text and "99 / 1" not in text
     for title in ("Exercise: conv_output_size 0 / 2", "Exercise: relu 1 / 1", "Check yourself: q_params 1 / 1",
                   "Check yourself: written answer (sharing) to be graded (1 point)"):
         assert title in text, title
