@@ -95,7 +95,7 @@ def grades_csv_text(rows: list[dict], question_columns: list[str]) -> str:
 
 
 def summary_table(rows: list[dict]) -> str:
-    """Counts and mean score per assignment, then every failed or flagged notebook with its reason."""
+    """Counts and mean score per assignment, how many wait for hand grading, every failed or flagged notebook."""
     lines = [f"{'assignment':<24} {'graded':>6} {'flagged':>7} {'failed':>6} {'mean score':>10}"]
     for assignment in sorted({r["assignment"] for r in rows}):
         mine = [r for r in rows if r["assignment"] == assignment]
@@ -103,6 +103,10 @@ def summary_table(rows: list[dict]) -> str:
         scores = [float(r["score"]) / float(r["max_score"]) for r in mine if r["max_score"] not in ("", "0")]
         mean = f"{100 * sum(scores) / len(scores):.0f}%" if scores else "-"
         lines.append(f"{assignment:<24} {count['graded']:>6} {count['flagged']:>7} {count['failed']:>6} {mean:>10}")
+    waiting = sum(1 for r in rows if r.get("to_grade"))
+    if waiting:
+        lines.append(f"{waiting} submission(s) have written answers to grade by hand "
+                     "(to_grade in grades.csv; `python -m autograder formgrader` on the --out folder)")
     trouble = [r for r in sorted(rows, key=lambda r: (r["assignment"], r["student_id"])) if r["status"] != "graded"]
     if trouble:
         lines.append("")

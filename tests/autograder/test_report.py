@@ -57,6 +57,9 @@ def test_summary_counts_statuses_and_lists_trouble():
             row_of(_result("b", "flagged", {"test_a": 1.0}, "integrity: numpy.max redefined"), 1.0)]
     text = summary_table(rows)
     assert "01_x" in text and "flagged  b/01_x: integrity: numpy.max redefined" in text
+    assert "grade by hand" not in text
+    rows.append(row_of(_result("c", "graded", {"test_a": 1.0, "written_w": None}), 3.0))
+    assert "1 submission(s) have written answers to grade by hand" in summary_table(rows)
 
 
 def test_progress_prints_plain_lines_without_a_tty():
