@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import lab_driver as lab
-from conftest import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, free_port, isolated_env, require_browser, running
+from browser_env import CHROMIUM, CHROMIUM_ARGS, free_port, isolated_env, require_browser, running
 
-sys.path.insert(0, str(REPO_ROOT / "tests" / "autograder"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "autograder"))
 from grading_helpers import ASSIGNMENT, FIXTURE_SOURCE, LIMITS, autograder, read_grades, with_written_answer  # noqa: E402
 from guide import RUNNERS, commands  # noqa: E402
 
@@ -53,12 +53,13 @@ def formgrader(tmp_path):
         yield tmp_path, server
 
 
-def _written_grade(server) -> dict:
+def _written(server, kind: str = "grades") -> dict:
+    """The formgrader API's record (``grades`` or ``comments``) of the writer's written answer."""
     [notebook] = [n for n in server.api("GET", f"/formgrader/api/submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}")
                   if n["student"] == "writer"]
-    [grade] = [g for g in server.api("GET", f"/formgrader/api/grades?submission_id={notebook['id']}")
-               if g["name"] == "written_sharing"]
-    return grade
+    [record] = [r for r in server.api("GET", f"/formgrader/api/{kind}?submission_id={notebook['id']}")
+                if r["name"] == "written_sharing"]
+    return record
 
 
 def test_a_hand_score_typed_in_formgrader_reaches_feedback_and_csv_and_survives_a_regrade(formgrader):
@@ -81,14 +82,17 @@ def test_a_hand_score_typed_in_formgrader_reaches_feedback_and_csv_and_survives_
         page.locator("#toggle_names").click()
         page.locator("#main-table a.name-shown", has_text="writer").click()
         score = page.locator("input.score#written_sharing")
-        score.wait_for()
+        # formgrader's script fills in the extra-credit placeholder once it listens to this cell's inputs
+        page.locator("input#written_sharing_extra_credit[placeholder]").wait_for(state="attached")
         assert "weights are shared" in page.locator("body").inner_text(), "the written answer is not shown"
         score.fill("1")
         score.press("Tab")
         page.locator("textarea#written_sharing-comment").fill(COMMENT)
         page.locator("textarea#written_sharing-comment").press("Tab")
-        lab.wait_for(lambda: _written_grade(server)["manual_score"] == 1.0, timeout=30,
+        lab.wait_for(lambda: _written(server)["manual_score"] == 1.0, timeout=60,
                      what="formgrader to save the hand score")
+        lab.wait_for(lambda: _written(server, "comments")["manual_comment"] == COMMENT, timeout=60,
+                     what="formgrader to save the comment")
         browser.close()
 
     run = autograder("feedback", root / "graded")
@@ -101,5 +105,5 @@ def test_a_hand_score_typed_in_formgrader_reaches_feedback_and_csv_and_survives_
 
     _grade(root)
     assert read_grades(root / "graded" / "grades.csv")["writer"] == row, "a re-grade changed the hand-graded row"
-    kept = _written_grade(server)
+    kept = _written(server)
     assert (kept["manual_score"], kept["needs_manual_grade"]) == (1.0, False), kept
