@@ -94,7 +94,7 @@ exit codes:
      grade: the gradebook could not be written (grades.csv is)
   2  usage error (bad option, unknown assignment, no submissions found)
   3  check: the notebook could not be graded (corrupt, kernel died, ...)
-  130  interrupted (Ctrl-C); grade: re-run to resume
+  130  interrupted (Ctrl-C; grade: also SIGTERM, SIGHUP); grade: re-run to resume
 """
 
 GRADE_EPILOG = """\
@@ -110,8 +110,9 @@ what is cached:
   cached; re-run to retry)".
 
 interrupting:
-  Ctrl-C stops the workers and their kernels within seconds, keeps every
-  finished result, prints "interrupted: N of M graded; re-run to resume" and
-  exits 130; grades.csv and the gradebook are written only by a run that ends.
+  Ctrl-C, SIGTERM or SIGHUP stops the workers and their kernels within
+  seconds, keeps every finished result, prints "interrupted: N of M graded;
+  re-run to resume" and exits 130; grades.csv and the gradebook are written
+  only by a run that ends (a signal during that writing waits for its end).
   Run the same command again to resume. No temporary folder is left behind.
 """

@@ -10,6 +10,7 @@ import csv
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -162,3 +163,18 @@ def with_written_answer(notebook_path: Path, answer: str, target: Path | None = 
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(target))
     return target
+
+
+def stop_when(run: subprocess.Popen, ready, what: str, send, seconds: float = 300):
+    """Wait until ``ready()`` is true, call ``send(run.pid, value)``, collect the output; kill the run if it lingers.
+
+    Returns ``(value, stdout, stderr)``: ``value`` is what ``ready()`` returned.
+    """
+    try:
+        value = wait_for(ready, seconds, what)
+        send(run.pid, value)
+        stdout, stderr = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    return value, stdout, stderr

@@ -78,3 +78,18 @@ def test_every_test_of_a_chapter_is_titled_after_its_exercise(chapter):
         if checked:
             assert max(checked, key=len) in title, (grade_id, title)
         assert title and title != grade_id, (grade_id, title)
+
+
+def test_an_output_quoting_the_instructors_notebook_is_replaced(autograded, tmp_path):
+    """Does a cell that printed a hidden-test or solution line (read from disk) show a notice instead?"""
+    from autograder.feedback import _instructor_lines
+
+    quoted = _instructor_lines(FIXTURE_SOURCE / ASSIGNMENT)
+    assert quoted, "the fixture's solutions and hidden tests give lines to look for"
+    nb = nbformat.read(str(autograded), as_version=4)
+    printer = next(c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution"))
+    printer.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"stolen: {quoted[0]}\n")]
+    nbformat.write(nb, str(autograded))
+    html = render(autograded, ROW, POINTS, {}, quoted=quoted)
+    assert quoted[0] not in html and "stolen" not in html
+    assert "output removed by the grader" in html

@@ -35,3 +35,17 @@ def test_every_runner_exists_and_finds_its_commands():
         assert (REPO / test).is_file(), test
         assert f'RUNNERS["{test}"]' in (REPO / test).read_text(encoding="utf-8"), f"{test} does not use its entry"
         assert commands(sections, prefixes), f"{test}: no command in {sections}"
+
+
+def test_the_student_data_the_guide_names_is_ignored_by_git():
+    """Is every folder and file of student data the guide's set-up names ignored by git in a checkout?"""
+    import re
+    import subprocess
+
+    [paragraph] = [p for p in GUIDE.read_text(encoding="utf-8").split("\n\n") if "Student data stays out of git" in p]
+    named = re.findall(r"`(\w+/|\w+\.\w+)`", paragraph.split("ignores the folders", 1)[1])
+    assert {"submitted/", "autograded/", "feedback/", "graded/", "course.toml", "roster.csv"} <= set(named), named
+    for name in named:
+        path = f"{name}alice/01_convolution/01_convolution.ipynb" if name.endswith("/") else name
+        ignored = subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=REPO)
+        assert ignored.returncode == 0, f"{path} (student data) is not ignored by git"

@@ -2,7 +2,8 @@
 
 A grader opens formgrader with the guide's command, finds a student's written
 answer and types a score and a comment. The regenerated feedback and grades.csv
-show the score, and grading the class again keeps it.
+show the score, and grading the class again (from the cache, then with
+``--force``) keeps it.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ ANSWER = "One kernel slides over all $H \\times W$ positions, so its $k^2$ weigh
 COMMENT = "Right: the same kernel at every position."
 
 
-def _grade(root: Path) -> None:
-    autograder("grade", root / "class", "--out", root / "graded", *LIMITS, "--source", FIXTURE_SOURCE)
+def _grade(root: Path, *extra: str) -> None:
+    autograder("grade", root / "class", "--out", root / "graded", *LIMITS, "--source", FIXTURE_SOURCE, *extra)
 
 
 @pytest.fixture
@@ -103,7 +104,10 @@ def test_a_hand_score_typed_in_formgrader_reaches_feedback_and_csv_and_survives_
     text = " ".join(page.replace("<", " <").split())
     assert "Score: 5 / 5" in text and COMMENT in page and "to be graded" not in page
 
-    _grade(root)
-    assert read_grades(root / "graded" / "grades.csv")["writer"] == row, "a re-grade changed the hand-graded row"
-    kept = _written(server)
-    assert (kept["manual_score"], kept["needs_manual_grade"]) == (1.0, False), kept
+    for extra in ((), ("--force",)):  # from the cache, then graded again from scratch
+        _grade(root, *extra)
+        assert read_grades(root / "graded" / "grades.csv")["writer"] == row, f"a re-grade {extra} changed the row"
+        kept = _written(server)
+        assert (kept["manual_score"], kept["needs_manual_grade"]) == (1.0, False), (extra, kept)
+        page = (root / "graded" / "feedback" / "writer" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+        assert "Score: 5 / 5" in " ".join(page.replace("<", " <").split()) and COMMENT in page, extra
