@@ -41,6 +41,11 @@ def autograded_points(source: Path = FIXTURE_SOURCE, assignment: str = ASSIGNMEN
     return sum(cell.points for cell in graded_cells(notebook) if cell.autograded)
 
 
+def full_autograded_marks(row: dict) -> bool:
+    """Whether a grades.csv row has every autograded point: only written answers (``to_grade``) are missing."""
+    return float(row["score"]) + float(row["to_grade"] or 0) == float(row["max_score"])
+
+
 def read_grades(path: Path) -> dict:
     """grades.csv as {student_id: row}."""
     with open(path, newline="") as handle:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from grading_helpers import (ASSIGNMENT, FIXTURE_SOURCE, add_submission, autograder, children, environment,
-                             fresh_tmpdir, graded_labels, grading_worker, processes_with_tmpdir, read_grades,
-                             start_grade, stop_when, wait_for)
+                             fresh_tmpdir, full_autograded_marks, graded_labels, grading_worker,
+                             processes_with_tmpdir, read_grades, start_grade, stop_when, wait_for)
 
 pytestmark = pytest.mark.slow
 
@@ -55,7 +55,7 @@ def test_ctrl_c_stops_within_seconds_keeps_finished_work_and_resumes(samples, tm
     assert sorted(graded_labels(rerun.stderr)) == [f"b-sleeper/{ASSIGNMENT}", f"c-last/{ASSIGNMENT}"]
     grades = read_grades(out / "grades.csv")
     assert sorted(grades) == ["a-first", "b-sleeper", "c-last"]
-    assert grades["a-first"]["score"] == grades["a-first"]["max_score"]
+    assert full_autograded_marks(grades["a-first"]), grades["a-first"]
     assert os.listdir(tmpdir) == []
 
 
