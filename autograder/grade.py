@@ -165,8 +165,8 @@ def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_D
         stop.hold()  # nothing below is cut short: a stop signal now ends the run once it is written
         db_url, records = keep_run(out, course, chosen, results, db_url)
         not_written = _record(db_url, course, records, out) if db_url else None
-        rows = record_run(out, course, chosen, results, settings)
-        if feedback:
+        rows = record_run(out, course, chosen, results, settings, hand=not_written is None)
+        if feedback and not not_written:  # a page needs the hand grades of the gradebook
             write_feedback(out, {(s.assignment, s.student_id) for s in chosen.values()})
     if not_written:
         raise not_written
@@ -187,8 +187,8 @@ def _record(db_url: str, course: Course, records: list[dict], out: Path) -> Grad
             cause = cause.__cause__ or cause.__context__
         not_written = GradebookNotWritten(
             f"could not record the results in the gradebook {db_url}: {type(cause).__name__}: "
-            f"{str(cause).splitlines()[0] if str(cause) else ''} ({out / 'grades.csv'} and {out / '.results'} "
-            f"are written; re-run to record them)")
+            f"{str(cause).splitlines()[0] if str(cause) else ''} ({out / 'grades.csv'}, without hand scores, and "
+            f"{out / '.results'} are written, the feedback pages are not; re-run to record them)")
         not_written.__cause__ = error
         return not_written
     return None

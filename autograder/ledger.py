@@ -82,18 +82,21 @@ def rows_of(chosen: list[dict], course: CourseFile, roster: Roster, hand: dict |
     return rows
 
 
-def write_grades(out: Path, course: CourseFile, roster: Roster) -> list[dict]:
-    """Rebuild ``out/grades.csv`` from every recorded entry; return all its rows."""
+def write_grades(out: Path, course: CourseFile, roster: Roster, hand: bool = True) -> list[dict]:
+    """Rebuild ``out/grades.csv`` from every recorded entry; return all its rows.
+
+    ``hand=False`` leaves the gradebook's hand grades out (it could not be opened).
+    """
     chosen = entries(out)
     columns = []
     for entry in chosen:
         columns += [c for c in entry["columns"] if c not in columns]
-    rows = rows_of(chosen, course, roster, hand_grades(gradebook_url(out)))
+    rows = rows_of(chosen, course, roster, hand_grades(gradebook_url(out)) if hand else None)
     (Path(out) / "grades.csv").write_text(grades_csv_text(rows, columns), encoding="utf-8")
     return rows
 
 
-def record_run(out: Path, course, chosen: dict, results: dict, settings) -> list[dict]:
+def record_run(out: Path, course, chosen: dict, results: dict, settings, hand: bool = True) -> list[dict]:
     """Record a run's results and rebuild grades.csv; return the run's own rows.
 
     Parameters
@@ -105,11 +108,13 @@ def record_run(out: Path, course, chosen: dict, results: dict, settings) -> list
     results : dict of str to dict
         Cache key -> its result.
     settings : autograder.intake.options.Settings
+    hand : bool
+        Count the gradebook's hand grades (False: it could not be written, so it is not read either).
     """
     for key, submission in chosen.items():
         assignment = submission.assignment
         record(out, submission, results[key], key, sum(c.points for c in course.cells.get(assignment, [])),
                course.question_columns({assignment}))
     mine = {(s.student_id, s.assignment) for s in chosen.values()}
-    rows = write_grades(out, settings.course, settings.roster)
+    rows = write_grades(out, settings.course, settings.roster, hand)
     return [row for row in rows if (row["student_id"], row["assignment"]) in mine]
