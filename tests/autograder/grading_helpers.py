@@ -41,9 +41,13 @@ def autograded_points(source: Path = FIXTURE_SOURCE, assignment: str = ASSIGNMEN
     return sum(cell.points for cell in graded_cells(notebook) if cell.autograded)
 
 
-def full_autograded_marks(row: dict) -> bool:
-    """Whether a grades.csv row has every autograded point: only written answers (``to_grade``) are missing."""
-    return float(row["score"]) + float(row["to_grade"] or 0) == float(row["max_score"])
+def full_autograded_marks(row: dict, source: Path = FIXTURE_SOURCE) -> bool:
+    """Whether a grades.csv row has every point of its assignment's autograded cells (written answers aside)."""
+    from autograder.notebooks import graded_cells, read_notebook
+
+    notebook = read_notebook(source / row["assignment"] / f"{row['assignment']}.ipynb")
+    cells = [cell for cell in graded_cells(notebook) if cell.autograded]
+    return sum(float(row[cell.grade_id] or 0) for cell in cells) == sum(cell.points for cell in cells) > 0
 
 
 def read_grades(path: Path) -> dict:

@@ -23,8 +23,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading_helpers import (ASSIGNMENT, FIXTURE_SOURCE, HIDDEN_MARKER, LIMITS, REPO, autograder, full_autograded_marks,
-                             read_grades)
+from grading_helpers import (ASSIGNMENT, FIXTURE_SOURCE, HIDDEN_MARKER, LIMITS, REPO, autograder,
+                             full_autograded_marks, read_grades)
 
 from autograder.sandbox import KernelJail, python_roots, sandbox_problem
 
