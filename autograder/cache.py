@@ -3,8 +3,9 @@
 The key hashes everything that decides a grade: the submitted files, the
 assignment's source folder (its tests), cnnkit (the hidden tests' reference
 and tolerances), the grader's own code (``autograder/``), the versions of
-Python, numpy and nbgrader, the limits (sandbox included) and whether
-feedback is written. Change any of them and the submission is graded again.
+Python, numpy and nbgrader and the limits (sandbox included). Change any of
+them and the submission is graded again. Feedback pages are not part of it:
+the parent writes them from the kept autograded notebooks (:mod:`autograder.feedback`).
 A grader error is never stored (see :func:`autograder.worker.is_grader_error`).
 """
 
@@ -74,16 +75,13 @@ class ResultCache:
     assignment_digests : dict of str to str
         Assignment -> :func:`tree_digest` of its source folder.
     limits : Limits
-    feedback : bool
-        Whether the run writes feedback pages.
     """
 
-    def __init__(self, folder: Path, assignment_digests: dict, limits, feedback: bool):
+    def __init__(self, folder: Path, assignment_digests: dict, limits):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.assignment_digests = dict(assignment_digests)
-        self._common = json.dumps({"environment": grading_environment(), "limits": asdict(limits),
-                                   "feedback": feedback}, sort_keys=True)
+        self._common = json.dumps({"environment": grading_environment(), "limits": asdict(limits)}, sort_keys=True)
 
     def key(self, submission) -> str:
         """The key of a :class:`autograder.intake.model.Submission`."""

@@ -21,6 +21,10 @@ EXIT_FULL_MARKS, EXIT_POINTS_MISSING, EXIT_NOT_GRADED = 0, 1, 3
 
 
 def _assignment_for(notebook: Path, source_directory: Path, assignment: str | None) -> str:
+    if not Path(source_directory).is_dir():
+        raise UsageError(f"check: needs the instructor's notebooks with the hidden tests in {source_directory}, "
+                         "which the students' repository does not have; run the visible tests with the "
+                         "Validate button in JupyterLab instead")
     available = list_assignments(source_directory)
     name = assignment or notebook.stem
     if name not in available:

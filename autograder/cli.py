@@ -1,4 +1,4 @@
-"""The command line: ``python -m autograder {release,grade,check,samples}``."""
+"""The command line: ``python -m autograder COMMAND`` (help texts in :mod:`autograder.cli_help`)."""
 
 from __future__ import annotations
 
@@ -6,108 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograder.cli_help import DESCRIPTION, EPILOG, GRADE_EPILOG
 from autograder.config import RELEASE_DIRECTORY, SOURCE_DIRECTORY, Limits, resolve_assignments
 from autograder.errors import GradebookNotWritten, UsageError
-
-DESCRIPTION = """\
-Release, grade and check the notebooks of the CNN course with nbgrader.
-
-The course layout is configuration: instructor notebooks (nbgrader source
-format) live in solutions/NN_name/NN_name.ipynb, the student copies that
-`release` generates in course/NN_name/NN_name.ipynb.
-
-commands:
-  intake SUBMISSIONS        list every file in SUBMISSIONS with the student and
-                            assignment it maps to, its time, lateness, what is
-                            ignored and why, and which duplicate wins (the
-                            latest submission). Reads nbgrader's submitted/
-                            (with timestamp.txt), per-student folders and zips,
-                            Canvas bulk downloads (submissions.zip or its loose
-                            <name>[_LATE]_<id>_<attachment>_<file> files, -N
-                            re-uploads) and Moodle's <Full Name>_<id>_
-                            assignsubmission_file_ folders. --strict exits 1
-                            when anything is ambiguous.
-  release [ASSIGNMENT...]   regenerate course/ from solutions/ (all assignments
-                            when none is named); byte-identical on re-run.
-                            --check only compares and names the stale files.
-  grade SUBMISSIONS --out DIR
-                            run intake, then grade every submission it found.
-                            Writes DIR/grades.csv, rebuilt from every batch
-                            ever graded into DIR (one row per student and
-                            assignment: student_id, name, assignment, score
-                            after the late penalty, raw_score, max_score, late,
-                            penalty, submitted, status, reason, then one column
-                            per graded cell), DIR/preflight.txt,
-                            DIR/feedback/<student>/<assignment>/
-                            <nb>.html (no hidden test source), the gradebook
-                            DIR/gradebook.db, and DIR/.results/ (per-submission
-                            results reused by a re-run or an interrupted run
-                            while nothing that decides the grade changed;
-                            --force or --student ID grade again).
-                            Ctrl-C stops the workers and their kernels within
-                            seconds, keeps every finished result and exits 130.
-  export DIR                rebuild DIR/grades.csv and write the LMS files in
-                            DIR/lms/: canvas-import.csv (Canvas gradebook
-                            import), canvas-feedback-<assignment>.zip and
-                            moodle-feedback-<assignment>.zip (bulk feedback
-                            upload).
-  check NOTEBOOK            grade one notebook with the full hidden tests and
-                            print points per question with the failure messages.
-  samples ASSIGNMENT --out DIR
-                            write a bundle of honest and hostile submissions
-                            (see autograder/samples.py) for testing the grader.
-
-status in grades.csv:
-  graded    scored normally; reason notes cell timeouts or memory-cap hits.
-  flagged   scored, but the notebook tampered with numpy, cnnkit's checking
-            helpers or IPython's error display, or its cells use introspection
-            or patching (static scan); reason names what and where.
-  failed    could not be graded (corrupt or missing notebook, kernel died,
-            wall limit exceeded); score 0, reason says which. When the
-            grader itself failed twice (reason "grader error ... (not
-            cached; re-run to retry)"), nothing is cached: a re-run retries.
-"""
-
-EPILOG = """\
-examples:
-  python -m autograder release
-  python -m autograder release --check
-  python -m autograder intake downloads/ --course course.toml --strict
-  python -m autograder grade exports/ --out graded/ --jobs 2
-  python -m autograder export graded/
-  python -m autograder grade exports/ --out graded/ --timeout 30 --memory 1024
-  python -m autograder grade exports/ --out graded/ --sandbox on
-  python -m autograder grade exports/ --out graded/ --student alice --student 4242
-  python -m autograder check course/01_convolution/01_convolution.ipynb
-
-exit codes:
-  0  release/grade: done (per-student outcomes are in grades.csv);
-     release --check: course/ is up to date; check: full autograded marks
-  1  release --check: course/ is stale; check: points missing or flagged;
-     intake/grade --strict: intake found something ambiguous;
-     grade: the gradebook could not be written (grades.csv is)
-  2  usage error (bad option, unknown assignment, no submissions found)
-  3  check: the notebook could not be graded (corrupt, kernel died, ...)
-  130  interrupted (Ctrl-C); grade: re-run to resume
-"""
-
-GRADE_EPILOG = """\
-what is cached:
-  DIR/.results/ holds one result per submission, saved the moment it is
-  graded. A run reuses it while nothing that decides the grade changed: the
-  submitted files, the assignment's source folder, cnnkit, the grader's code,
-  the versions of Python, numpy and nbgrader, the limits and --no-feedback.
-  --force grades everything again; --student ID grades that student again.
-  A grader error (nbgrader failed, a worker died, the scratch folder vanished,
-  ...) is retried once and never cached: its row says "grader error ... (not
-  cached; re-run to retry)".
-
-interrupting:
-  Ctrl-C stops the workers and their kernels within seconds, keeps every
-  finished result, prints "interrupted: N of M graded; re-run to resume" and
-  exits 130; grades.csv and the gradebook are written only by a run that ends.
-  Run the same command again to resume. No temporary folder is left behind.
-"""
 
 
 def _positive(text: str) -> int:
@@ -216,6 +117,22 @@ def build_parser() -> argparse.ArgumentParser:
                         help="course file (default: the one grade was given)")
     export.add_argument("--roster", type=Path, default=None, metavar="CSV", help="roster (default: as for --course)")
 
+    formgrader = commands.add_parser("formgrader", help="grade written answers by hand in nbgrader's formgrader",
+                                     description="Open nbgrader's formgrader on a graded folder DIR.")
+    formgrader.add_argument("out", type=Path, metavar="DIR")
+    formgrader.add_argument("--port", type=_positive, default=None, help="port on 127.0.0.1 (default: 8888 or next)")
+    formgrader.add_argument("--token", default=None, help="access token (default: a random one)")
+    formgrader.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+
+    feedback = commands.add_parser("feedback", help="write the feedback pages again, hand grades included",
+                                   description="Rebuild DIR/grades.csv and every feedback page of DIR.")
+    feedback.add_argument("out", type=Path, metavar="DIR")
+
+    public = commands.add_parser("public-repo", help="write the student-facing repository",
+                                 description="Copy the tracked files students need (no solutions/, no hidden "
+                                             "tests) to DEST.")
+    public.add_argument("dest", type=Path, metavar="DEST")
+
     check = commands.add_parser("check", help="grade one notebook and explain the score",
                                 description="Grade one notebook with the hidden tests; exit 0 only on full marks.")
     check.add_argument("notebook", type=Path, metavar="NOTEBOOK")
@@ -279,6 +196,33 @@ def _export(args) -> int:
     return 0
 
 
+def _formgrader(args) -> int:
+    from autograder.formgrader import run_formgrader
+
+    run_formgrader(args.out, args.port, args.token, not args.no_browser)
+    return 0
+
+
+def _feedback(args) -> int:
+    from autograder.feedback import write_feedback
+
+    if not (args.out / ".latest").is_dir():
+        raise UsageError(f"feedback: DIR {args.out} holds no graded results "
+                         f"(run `python -m autograder grade SUBMISSIONS --out {args.out}`)")
+    pages = write_feedback(args.out)
+    print(f"wrote {len(pages)} feedback page(s) in {args.out / 'feedback'} and {args.out / 'grades.csv'}")
+    return 0
+
+
+def _public_repo(args) -> int:
+    from autograder.publish import publish
+
+    files = publish(args.dest)
+    print(f"wrote {len(files)} files to {args.dest} (no solutions/, no hidden tests); "
+          f"next: cd {args.dest} && git init && git add . && git commit")
+    return 0
+
+
 def _check(args) -> int:
     from autograder.check import run_check
 
@@ -303,7 +247,7 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {"release": _release, "intake": _intake, "grade": _grade, "export": _export, "check": _check,
-                "samples": _samples}
+                "samples": _samples, "formgrader": _formgrader, "feedback": _feedback, "public-repo": _public_repo}
     from autograder.intake.options import AmbiguousIntake
 
     try:

@@ -18,10 +18,13 @@ from pathlib import Path
 from autograder.cache import ResultCache, tree_digest
 from autograder.config import SOURCE_DIRECTORY, Limits, list_assignments
 from autograder.errors import GradebookNotWritten, UsageError
+from autograder.feedback import write_feedback
+from autograder.graded_course import is_kept, keep_run, staged_dir
 from autograder.notebooks import graded_cells, read_notebook
 from autograder.intake.options import IntakeOptions, run_intake
 from autograder.ledger import record_run
 from autograder.report import Progress, summary_table
+from autograder.stop_signals import StopSignals
 from autograder.worker import Task, failed, is_grader_error
 
 #: What a result that failed on every attempt because of the grader adds to its reason.
@@ -108,7 +111,7 @@ def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_D
     UsageError
         Bad arguments, no submissions, a student with no submission.
     GradingInterrupted
-        Ctrl-C; every result that finished is saved.
+        Ctrl-C, SIGTERM or SIGHUP (:mod:`autograder.stop_signals`); every result that finished is saved.
     GradebookNotWritten
         The results are saved and grades.csv written, but the gradebook could not be.
     """
@@ -119,10 +122,10 @@ def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_D
     limits = limits or Limits()
     course = Course(source_directory)
     out = Path(out)
-    cache = ResultCache(out / ".results", course.digests, limits, feedback)
+    cache = ResultCache(out / ".results", course.digests, limits)
     intake = intake or IntakeOptions()
     settings = intake.settings(out)
-    with tempfile.TemporaryDirectory(prefix="autograder-run-") as scratch:
+    with StopSignals() as stop, tempfile.TemporaryDirectory(prefix="autograder-run-") as scratch:
         found = run_intake(Path(submissions), course.source_directory, Path(scratch) / "intake", intake, settings,
                            out, preflight_stream).submissions
         if not found:
@@ -138,12 +141,12 @@ def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_D
             if submission.problem:
                 results[key] = failed(task, submission.problem)
                 continue
-            feedback_dir = out / "feedback" / submission.student_id / submission.assignment
             cached = None if force or submission.student_id in students else cache.load(key)
-            if cached and (not feedback or cached["status"] == "failed" or any(feedback_dir.glob("*.html"))):
+            if cached and (cached["status"] == "failed"
+                           or is_kept(out, key, submission.student_id, submission.assignment)):
                 results[key] = cached
                 continue
-            task.feedback_dir = str(feedback_dir) if feedback else None
+            task.autograded_dir = str(staged_dir(out, key))
             pending.append((key, task))
         progress = Progress(len(pending), progress_stream)
 
@@ -159,29 +162,36 @@ def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_D
             grade_all([task for _, task in pending], jobs=jobs, scratch=Path(scratch), on_result=finished)
         except KeyboardInterrupt:
             raise GradingInterrupted(len(results), len(found)) from None
-    rows = record_run(out, course, chosen, results, settings)
-    if db_url != "none":
-        _record(db_url or f"sqlite:///{(out / 'gradebook.db').resolve()}", course,
-                [results[key] for key in chosen], out)
+        stop.hold()  # nothing below is cut short: a stop signal now ends the run once it is written
+        db_url, records = keep_run(out, course, chosen, results, db_url)
+        not_written = _record(db_url, course, records, out) if db_url else None
+        rows = record_run(out, course, chosen, results, settings, hand=not_written is None)
+        if feedback and not not_written:  # a page needs the hand grades of the gradebook
+            write_feedback(out, {(s.assignment, s.student_id) for s in chosen.values()})
+    if not_written:
+        raise not_written
+    if stop.held:
+        raise GradingInterrupted(len(results), len(found))
     return rows
 
 
-def _record(db_url: str, course: Course, results: list[dict], out: Path) -> None:
-    import warnings
-
+def _record(db_url: str, course: Course, records: list[dict], out: Path) -> GradebookNotWritten | None:
+    """Record ``records`` in the gradebook (hand grades kept); the error to raise once grades.csv is written."""
     from autograder.gradebook import record_results
 
-    warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy autoflush chatter
     try:
-        record_results(db_url, course, [r for r in results if r["assignment"] in course.assignments])
+        record_results(db_url, course, records)
     except Exception as error:
         cause = error
         while cause.__cause__ or cause.__context__:  # nbgrader's own message hides the reason
             cause = cause.__cause__ or cause.__context__
-        raise GradebookNotWritten(
+        not_written = GradebookNotWritten(
             f"could not record the results in the gradebook {db_url}: {type(cause).__name__}: "
-            f"{str(cause).splitlines()[0] if str(cause) else ''} ({out / 'grades.csv'} and {out / '.results'} "
-            f"are written; re-run to record them)") from error
+            f"{str(cause).splitlines()[0] if str(cause) else ''} ({out / 'grades.csv'}, without hand scores, and "
+            f"{out / '.results'} are written, the feedback pages are not; re-run to record them)")
+        not_written.__cause__ = error
+        return not_written
+    return None
 
 
 def print_summary(rows: list[dict], stream) -> None:

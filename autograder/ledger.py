@@ -16,9 +16,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from autograder.course_file import CourseFile
+from autograder.graded_course import gradebook_url
 from autograder.intake.choose import later
 from autograder.intake.model import Stamp
 from autograder.late import lateness
+from autograder.gradebook import hand_grades
 from autograder.report import grades_csv_text, row_of
 from autograder.roster import Roster
 
@@ -52,7 +54,7 @@ def older_than_recorded(out: Path, submission) -> str:
 
 
 def record(out: Path, submission, result: dict, key: str, max_score: float, columns: list[str]) -> None:
-    """Save ``result`` as the newest of ``submission``'s student and assignment."""
+    """Save ``result`` as the newest of ``submission``'s student and assignment (``max_score``: every graded cell)."""
     path = _path(out, submission.assignment, submission.student_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     entry = {"student_id": submission.student_id, "assignment": submission.assignment,
@@ -63,47 +65,56 @@ def record(out: Path, submission, result: dict, key: str, max_score: float, colu
     os.replace(temporary, path)
 
 
-def rows_of(chosen: list[dict], course: CourseFile, roster: Roster) -> list[dict]:
-    """grades.csv rows of ledger entries, with the name, lateness and penalty."""
-    rows = []
+def rows_of(chosen: list[dict], course: CourseFile, roster: Roster, hand: dict | None = None) -> list[dict]:
+    """grades.csv rows of ledger entries, with the name, lateness, penalty and hand grades.
+
+    ``hand`` is :func:`autograder.gradebook.hand_grades`' answer (None: no hand grades).
+    """
+    rows, hand = [], hand or {}
     for entry in chosen:
         student = roster.find(entry["student_id"])
         late = lateness(course, entry["assignment"], roster.aliases(entry["student_id"]),
                         entry["origin"].get("stamp", {}))
         name = (student.name if student and student.name else "") or entry.get("name", "")
         rows.append(row_of(entry["result"], entry["max_score"], name, late,
-                           entry["origin"].get("stamp", {}).get("submitted", "")))
+                           entry["origin"].get("stamp", {}).get("submitted", ""),
+                           hand.get((entry["assignment"], entry["student_id"]))))
     return rows
 
 
-def write_grades(out: Path, course: CourseFile, roster: Roster) -> list[dict]:
-    """Rebuild ``out/grades.csv`` from every recorded entry; return all its rows."""
+def write_grades(out: Path, course: CourseFile, roster: Roster, hand: bool = True) -> list[dict]:
+    """Rebuild ``out/grades.csv`` from every recorded entry; return all its rows.
+
+    ``hand=False`` leaves the gradebook's hand grades out (it could not be opened).
+    """
     chosen = entries(out)
     columns = []
     for entry in chosen:
         columns += [c for c in entry["columns"] if c not in columns]
-    rows = rows_of(chosen, course, roster)
+    rows = rows_of(chosen, course, roster, hand_grades(gradebook_url(out)) if hand else None)
     (Path(out) / "grades.csv").write_text(grades_csv_text(rows, columns), encoding="utf-8")
     return rows
 
 
-def record_run(out: Path, course, chosen: dict, results: dict, settings) -> list[dict]:
+def record_run(out: Path, course, chosen: dict, results: dict, settings, hand: bool = True) -> list[dict]:
     """Record a run's results and rebuild grades.csv; return the run's own rows.
 
     Parameters
     ----------
     course : autograder.grade.Course
-        Gives ``max_score(assignment)`` and ``question_columns({assignment})``.
+        Gives ``cells[assignment]`` and ``question_columns({assignment})``.
     chosen : dict of str to Submission
         Cache key -> the submission graded under it.
     results : dict of str to dict
         Cache key -> its result.
     settings : autograder.intake.options.Settings
+    hand : bool
+        Count the gradebook's hand grades (False: it could not be written, so it is not read either).
     """
     for key, submission in chosen.items():
         assignment = submission.assignment
-        record(out, submission, results[key], key, course.max_score(assignment),
+        record(out, submission, results[key], key, sum(c.points for c in course.cells.get(assignment, [])),
                course.question_columns({assignment}))
     mine = {(s.student_id, s.assignment) for s in chosen.values()}
-    rows = write_grades(out, settings.course, settings.roster)
+    rows = write_grades(out, settings.course, settings.roster, hand)
     return [row for row in rows if (row["student_id"], row["assignment"]) in mine]

@@ -118,18 +118,29 @@ def write_bundles(out: Path, target: Path) -> list[Path]:
 
 
 def export(out: Path, course: Path | None = None, roster: Path | None = None) -> list[str]:
-    """Rebuild ``out/grades.csv`` and write ``out/lms/``; return lines to print."""
+    """Rebuild ``out/grades.csv`` and the feedback pages ``grade`` wrote, write ``out/lms/``; return lines to print."""
     out = Path(out)
     if not (out / ".latest").is_dir():
         raise UsageError(f"export: {out} holds no graded results (run `python -m autograder grade ... --out {out}`)")
     settings = IntakeOptions(course, roster).settings(out)
-    rows = write_grades(out, settings.course, settings.roster)
     chosen = entries(out)
+    with_pages = {(e["assignment"], e["student_id"]) for e in chosen
+                  if (out / "feedback" / e["student_id"] / e["assignment"]).is_dir()}
+    if with_pages:  # the bundles carry pages that agree with the CSV, hand grades included
+        from autograder.feedback import write_feedback
+
+        write_feedback(out, with_pages)
+    rows = write_grades(out, settings.course, settings.roster)
     canvas_ids = {e["student_id"] for e in chosen if e["origin"].get("lms") == "canvas"}
     target = out / "lms"
     target.mkdir(exist_ok=True)
     text, notes = canvas_import_text(rows, settings, canvas_ids)
     (target / "canvas-import.csv").write_text(text, encoding="utf-8")
     (target / "roster.csv").write_text(roster_text(chosen, settings), encoding="utf-8")
+    waiting = [f"{r['student_id']}/{r['assignment']}" for r in rows if r.get("to_grade")]
+    if waiting:
+        notes.append(f"{len(waiting)} submission(s) have written answers still to grade by hand (to_grade in "
+                     f"grades.csv; python -m autograder formgrader {out}): {', '.join(waiting[:5])}"
+                     + (" ..." if len(waiting) > 5 else ""))
     written = [out / "grades.csv", target / "canvas-import.csv", target / "roster.csv"] + write_bundles(out, target)
     return [f"wrote {path}" for path in written] + [f"note: {note}" for note in notes]

@@ -9,10 +9,10 @@ stopped.)
 - A grader error, or a process that dies while grading, puts the task back
   once (:data:`ATTEMPTS`); a dead process is replaced. When the retry fails
   too, the grader error is the task's result.
-- Ctrl-C: the processes ignore SIGINT (a terminal sends it to the whole process
-  group), so the parent decides. It sends SIGTERM; a worker then kills its
-  kernel, removes its folder and exits. One still alive after
-  :data:`STOP_SECONDS` is killed. Then ``KeyboardInterrupt`` propagates to
+- Ctrl-C: the processes ignore SIGINT and SIGHUP (a terminal sends them to the
+  whole process group), so the parent decides (:mod:`autograder.stop_signals`).
+  It sends SIGTERM; a worker then kills its kernel, removes its folder and
+  exits. One still alive after :data:`STOP_SECONDS` is killed. Then ``KeyboardInterrupt`` propagates to
   the caller, after every result that finished was handed over.
 """
 
@@ -39,7 +39,8 @@ STOP_SECONDS = 5
 
 def _serve(connection, parent: str) -> None:
     """Main of a worker process: grade the tasks received on ``connection`` until ``None``."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    for number in (signal.SIGINT, signal.SIGHUP):  # a terminal's Ctrl-C or hang-up: the parent decides when to stop
+        signal.signal(number, signal.SIG_IGN)
     worker = Worker(Path(parent))
 
     def stop(signum, frame):

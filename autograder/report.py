@@ -7,8 +7,8 @@ import io
 import sys
 import time
 
-FIXED_COLUMNS = ["student_id", "name", "assignment", "score", "raw_score", "max_score", "late", "penalty",
-                 "submitted", "status", "reason"]
+FIXED_COLUMNS = ["student_id", "name", "assignment", "score", "raw_score", "max_score", "to_grade", "late",
+                 "penalty", "submitted", "status", "reason"]
 
 
 def _clock(seconds: float) -> str:
@@ -46,22 +46,40 @@ def format_number(value) -> str:
     return "" if value is None else format(float(value), "g")
 
 
-def row_of(result: dict, max_score: float, name: str = "", late=None, submitted: str = "") -> dict:
+def row_of(result: dict, max_score: float, name: str = "", late=None, submitted: str = "", hand=None) -> dict:
     """One grades.csv row for a result (see :func:`autograder.collect.collect_result`).
 
-    ``raw_score`` sums the autograded cells; ``score`` is what is left after the
-    late penalty (``late`` is an :class:`autograder.late.Lateness`, None when on time).
+    ``raw_score`` sums every graded cell: autograded scores, and hand scores where
+    ``hand`` (an :class:`autograder.gradebook.HandGrading`) has them (a hand score
+    replaces an autograded one; extra credit adds). ``to_grade`` counts the points
+    of cells that wait for a hand score (a written answer left as released already
+    scores 0). ``score`` is what is left of ``raw_score`` after the late penalty
+    (``late`` is an :class:`autograder.late.Lateness`, None when on time).
     """
+    failed = result["status"] == "failed"
     questions = result.get("questions", {})
-    autograded = result.get("autograded", [])
-    raw = sum(questions.get(g) or 0.0 for g in autograded) if result["status"] != "failed" else 0.0
+    max_points = result.get("max_points", {})
+    grades = hand.grades if hand else {}
+    values, to_grade, review = {}, 0.0, []
+    for grade_id, auto in questions.items():
+        mark = grades.get(grade_id)
+        value = mark.value(auto) if mark else auto
+        if value is None and not failed:
+            to_grade += max_points.get(grade_id, 0.0)
+        if mark and mark.review:
+            review.append(grade_id)
+        values[grade_id] = value
+    raw = 0.0 if failed else sum(v or 0.0 for v in values.values())
     penalty = late.penalty if late else 0.0
+    reason = result.get("reason", "")
+    if review:
+        reason = "; ".join(filter(None, [reason, f"hand score to review (answer changed): {', '.join(review)}"]))
     row = {"student_id": result["student_id"], "name": name, "assignment": result["assignment"],
            "score": format_number(round(raw * (1 - penalty / 100), 4)), "raw_score": format_number(raw),
-           "max_score": format_number(max_score), "late": late.late if late else "",
-           "penalty": f"{format_number(penalty)}%" if penalty else "", "submitted": submitted,
-           "status": result["status"], "reason": result.get("reason", "")}
-    for grade_id, value in questions.items():
+           "max_score": format_number(max_score), "to_grade": format_number(to_grade) if to_grade else "",
+           "late": late.late if late else "", "penalty": f"{format_number(penalty)}%" if penalty else "",
+           "submitted": submitted, "status": result["status"], "reason": reason}
+    for grade_id, value in values.items():
         row[grade_id] = format_number(value)
     return row
 
@@ -77,7 +95,7 @@ def grades_csv_text(rows: list[dict], question_columns: list[str]) -> str:
 
 
 def summary_table(rows: list[dict]) -> str:
-    """Counts and mean score per assignment, then every failed or flagged notebook with its reason."""
+    """Counts and mean score per assignment, how many wait for hand grading, every failed or flagged notebook."""
     lines = [f"{'assignment':<24} {'graded':>6} {'flagged':>7} {'failed':>6} {'mean score':>10}"]
     for assignment in sorted({r["assignment"] for r in rows}):
         mine = [r for r in rows if r["assignment"] == assignment]
@@ -85,6 +103,10 @@ def summary_table(rows: list[dict]) -> str:
         scores = [float(r["score"]) / float(r["max_score"]) for r in mine if r["max_score"] not in ("", "0")]
         mean = f"{100 * sum(scores) / len(scores):.0f}%" if scores else "-"
         lines.append(f"{assignment:<24} {count['graded']:>6} {count['flagged']:>7} {count['failed']:>6} {mean:>10}")
+    waiting = sum(1 for r in rows if r.get("to_grade"))
+    if waiting:
+        lines.append(f"{waiting} submission(s) have written answers to grade by hand "
+                     "(to_grade in grades.csv; `python -m autograder formgrader` on the --out folder)")
     trouble = [r for r in sorted(rows, key=lambda r: (r["assignment"], r["student_id"])) if r["status"] != "graded"]
     if trouble:
         lines.append("")

@@ -8,7 +8,9 @@ cells, points and checksums in a template gradebook). Each submission gets its
 own folder inside it with a copy of that source and gradebook, so student code
 cannot reach ``solutions/``, the run's gradebook or another student's files
 through relative paths. Closing the worker removes the folder; a folder deleted
-under a running worker is made again before the next task.
+under a running worker is made again before the next task. The autograded
+notebooks are copied to ``Task.autograded_dir`` before a submission's folder goes
+(for formgrader and the feedback, see :mod:`autograder.graded_course`).
 
 A result is final when it reflects the submission (graded, flagged, or failed
 because of the notebook: missing, corrupt, kernel died, wall limit). When the
@@ -44,8 +46,9 @@ class Task:
     source_assignment : str
         ``solutions/NN_name``.
     limits : Limits
-    feedback_dir : str or None
-        Where the feedback HTML goes (``DIR/feedback/<student>/<assignment>``).
+    autograded_dir : str or None
+        Where the autograded notebooks are copied (for hand grading and feedback,
+        see :mod:`autograder.graded_course`); None keeps nothing.
     """
 
     student_id: str
@@ -53,7 +56,7 @@ class Task:
     notebooks: dict
     source_assignment: str
     limits: Limits = field(default_factory=Limits)
-    feedback_dir: str | None = None
+    autograded_dir: str | None = None
 
 
 @dataclass
@@ -117,7 +120,6 @@ class Worker:
         self._tempdir_before = tempfile.tempdir
         tempfile.tempdir = str(self.scratch)  # the kernels' connection files and the like go with us
         self._templates: dict[str, Template] = {}
-        self._feedback = None
         self._ensure_scratch()
 
     @property
@@ -241,24 +243,11 @@ class Worker:
         from autograder.collect import collect_result
 
         result = collect_result(task, course, db_url, safeguards)
-        if task.feedback_dir:
-            self._write_feedback(coursedir, config, result, course, task)
+        if task.autograded_dir:
+            from autograder.graded_course import stage
+
+            stage(course / "autograded" / task.student_id / task.assignment, Path(task.autograded_dir))
         return result
-
-    def _write_feedback(self, coursedir, config, result: dict, course: Path, task: Task) -> None:
-        from autograder.feedback import ReusableFeedback
-
-        try:
-            if self._feedback is None:
-                self._feedback = ReusableFeedback(coursedir=coursedir, config=config)
-            self._feedback.write(coursedir)
-        except Exception as error:  # the grade stands; say that the page is missing
-            result["reason"] = "; ".join(filter(None, [result["reason"], f"no feedback page ({type(error).__name__})"]))
-        produced = course / "feedback" / task.student_id / task.assignment
-        target = Path(task.feedback_dir)
-        target.mkdir(parents=True, exist_ok=True)
-        for html in produced.glob("*.html"):
-            shutil.copy(html, target / html.name)
 
 
 def stop_kernels() -> None:

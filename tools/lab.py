@@ -114,6 +114,7 @@ def lab_launch(
     settings_dir: str | os.PathLike | None = None,
     base_env: dict[str, str] | None = None,
     python: str | None = None,
+    default_url: str | None = None,
 ) -> LabLaunch:
     """Build the command, environment and working directory that start the course's JupyterLab.
 
@@ -134,6 +135,9 @@ def lab_launch(
         The environment to extend; defaults to ``os.environ``.
     python : str, optional
         The interpreter that runs JupyterLab; defaults to ``sys.executable``.
+    default_url : str, optional
+        The page the browser opens; defaults to the welcome chapter (``/formgrader``
+        opens nbgrader's formgrader, as ``python -m autograder formgrader`` does).
 
     Returns
     -------
@@ -170,7 +174,7 @@ def lab_launch(
     argv = [
         python, "-m", "jupyterlab",
         f"--ServerApp.root_dir={root}",
-        f"--ServerApp.default_url={_default_url(root)}",
+        f"--ServerApp.default_url={default_url or _default_url(root)}",
         f"--LabApp.app_settings_dir={settings}",
         f"--LabApp.user_settings_dir={dirs['user-settings']}",
         f"--LabApp.workspaces_dir={dirs['workspaces']}",

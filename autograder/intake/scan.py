@@ -159,7 +159,7 @@ class Scanner:
                 hidden += 1
                 continue
             if path.suffix.lower() != ".ipynb":
-                if path.name != "timestamp.txt":
+                if path.name not in ("timestamp.txt", "submission_secret.txt"):  # the exchange's own files
                     others.append(relative.as_posix())
                 continue
             folder_assignment = relative.parts[0] if len(relative.parts) > 1 and \

@@ -10,6 +10,7 @@ import csv
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -30,6 +31,23 @@ def autograder(*args, check=True, timeout=1200, env=None, prefix=(), cwd=REPO):
         raise AssertionError(f"autograder {' '.join(map(str, args))} exited {process.returncode}\n"
                              f"stdout:\n{process.stdout}\nstderr:\n{process.stderr}")
     return process
+
+
+def autograded_points(source: Path = FIXTURE_SOURCE, assignment: str = ASSIGNMENT) -> float:
+    """Points of the autograded test cells of ``assignment`` (max_score also counts written answers)."""
+    from autograder.notebooks import graded_cells, read_notebook
+
+    notebook = read_notebook(source / assignment / f"{assignment}.ipynb")
+    return sum(cell.points for cell in graded_cells(notebook) if cell.autograded)
+
+
+def full_autograded_marks(row: dict, source: Path = FIXTURE_SOURCE) -> bool:
+    """Whether a grades.csv row has every point of its assignment's autograded cells (written answers aside)."""
+    from autograder.notebooks import graded_cells, read_notebook
+
+    notebook = read_notebook(source / row["assignment"] / f"{row['assignment']}.ipynb")
+    cells = [cell for cell in graded_cells(notebook) if cell.autograded]
+    return sum(float(row[cell.grade_id] or 0) for cell in cells) == sum(cell.points for cell in cells) > 0
 
 
 def read_grades(path: Path) -> dict:
@@ -127,3 +145,45 @@ def start_grade(*args, env) -> subprocess.Popen:
 def copy_tree(source: Path, target: Path) -> None:
     """Copy a package folder without its caches."""
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def give_hand_score(out: Path, student: str, grade_id: str, score: float, comment: str = "",
+                    assignment: str = ASSIGNMENT) -> None:
+    """What formgrader does when a grader types a score (and a comment) for one cell of a submission."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{Path(out) / 'gradebook.db'}") as gradebook:
+        grade = gradebook.find_grade(grade_id, assignment, assignment, student)
+        grade.manual_score, grade.needs_manual_grade = score, False
+        if comment:
+            gradebook.find_comment(grade_id, assignment, assignment, student).manual_comment = comment
+        gradebook.db.commit()
+
+
+def with_written_answer(notebook_path: Path, answer: str, target: Path | None = None) -> Path:
+    """Write ``notebook_path`` (or a copy at ``target``) with ``answer`` in its written_* cell."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id", "").startswith("written_"):
+            cell.source = answer
+    target = Path(target or notebook_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(target))
+    return target
+
+
+def stop_when(run: subprocess.Popen, ready, what: str, send, seconds: float = 300):
+    """Wait until ``ready()`` is true, call ``send(run.pid, value)``, collect the output; kill the run if it lingers.
+
+    Returns ``(value, stdout, stderr)``: ``value`` is what ``ready()`` returned.
+    """
+    try:
+        value = wait_for(ready, seconds, what)
+        send(run.pid, value)
+        stdout, stderr = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    return value, stdout, stderr

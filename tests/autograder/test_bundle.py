@@ -7,7 +7,8 @@ import sqlite3
 
 import pytest
 
-from grading_helpers import ASSIGNMENT, FIXTURE_SOURCE, HIDDEN_MARKER, LIMITS, autograder, read_grades
+from grading_helpers import (ASSIGNMENT, FIXTURE_SOURCE, HIDDEN_MARKER, LIMITS, autograded_points, autograder,
+                             read_grades)
 
 pytestmark = pytest.mark.slow
 
@@ -16,7 +17,8 @@ def test_every_sample_gets_its_expected_status_and_score(bundle):
     """Does each honest or hostile sample get the status and score samples.EXPECTED says?"""
     grades, problems = bundle["grades"], []
     assert set(grades) == set(bundle["expected"]), "grades.csv should have exactly one row per sample"
-    full = float(grades["full"]["max_score"])
+    full = autograded_points()
+    assert float(grades["full"]["max_score"]) > full, "max_score counts the written answer too"
     partly = float(grades["partly-right"]["score"])
     assert 0 < partly < full, f"partly-right should earn some but not all points, got {partly}/{full}"
     targets = {"full": full, "zero": 0.0, "partly-right": partly}
@@ -135,4 +137,4 @@ def test_wall_limit_fails_only_the_slow_submission(bundle, tmp_path):
     grades = read_grades(tmp_path / "out" / "grades.csv")
     assert grades["infinite-loop"]["status"] == "failed"
     assert "wall limit of 30s exceeded" in grades["infinite-loop"]["reason"]
-    assert grades["full"]["status"] == "graded" and grades["full"]["score"] == grades["full"]["max_score"]
+    assert grades["full"]["status"] == "graded" and float(grades["full"]["score"]) == autograded_points()

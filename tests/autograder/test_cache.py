@@ -35,10 +35,10 @@ def test_the_digested_cnnkit_is_the_one_kernels_import():
     assert package_folders()["cnnkit"] == Path(cnnkit.__file__).resolve().parent
 
 
-def _key(tmp_path, limits=Limits(), feedback=True, assignment_digest="source-v1", notebook=b"{}"):
+def _key(tmp_path, limits=Limits(), assignment_digest="source-v1", notebook=b"{}"):
     path = tmp_path / "submitted.ipynb"
     path.write_bytes(notebook)
-    cache = ResultCache(tmp_path / "results", {ASSIGNMENT: assignment_digest}, limits, feedback)
+    cache = ResultCache(tmp_path / "results", {ASSIGNMENT: assignment_digest}, limits)
     return cache.key(Submission("alice", ASSIGNMENT, {ASSIGNMENT: str(path)}))
 
 
@@ -58,10 +58,9 @@ def _other(value):
 
 
 def test_everything_else_that_decides_a_grade_changes_the_key(tmp_path):
-    """Do the submission, the assignment's source, each limit (the sandbox too) and the feedback switch change the key?"""
+    """Do the submission, the assignment's source and each limit (the sandbox too) change the key?"""
     before = _key(tmp_path)
-    changed = [_key(tmp_path, notebook=b'{"x": 1}'), _key(tmp_path, assignment_digest="source-v2"),
-               _key(tmp_path, feedback=False)]
+    changed = [_key(tmp_path, notebook=b'{"x": 1}'), _key(tmp_path, assignment_digest="source-v2")]
     changed += [_key(tmp_path, limits=dataclasses.replace(Limits(), **{field.name: _other(getattr(Limits(), field.name))}))
                 for field in dataclasses.fields(Limits)]
     assert before not in changed and len(set(changed)) == len(changed)
@@ -69,7 +68,7 @@ def test_everything_else_that_decides_a_grade_changes_the_key(tmp_path):
 
 def test_a_grader_error_is_never_stored(tmp_path):
     """Does the cache refuse a grader error and keep a final result?"""
-    cache = ResultCache(tmp_path / "results", {}, Limits(), True)
+    cache = ResultCache(tmp_path / "results", {}, Limits())
     assert not cache.save("k1", {"status": "failed", "reason": "grader error: x", "grader_error": True})
     assert cache.load("k1") is None
     assert cache.save("k2", {"status": "failed", "reason": "kernel died"})

@@ -18,7 +18,7 @@ import zipfile
 import pytest
 
 from grading_helpers import (ASSIGNMENT, FIXTURE_SOURCE, LIMITS, REPO, add_submission, autograder, environment,
-                             fresh_tmpdir, grading_worker, processes_with_tmpdir, read_grades, wait_for)
+                             fresh_tmpdir, grading_worker, processes_with_tmpdir, read_grades, stop_when, wait_for)
 
 pytestmark = pytest.mark.slow
 
@@ -53,13 +53,8 @@ def test_an_interrupted_check_leaves_nothing(samples, tmp_path):
     run = subprocess.Popen([sys.executable, "-m", "autograder", "check", str(notebook), "--timeout", "900",
                             "--wall", "900", "--source", str(FIXTURE_SOURCE)], cwd=REPO, env=environment(tmpdir),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        wait_for(lambda: grading_worker(run.pid), 300, "check to start its kernel")
-        os.killpg(run.pid, signal.SIGINT)
-        stdout, stderr = run.communicate(timeout=60)
-    finally:
-        if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
+    _, stdout, stderr = stop_when(run, lambda: grading_worker(run.pid), "check to start its kernel",
+                                  lambda pid, worker: os.killpg(pid, signal.SIGINT))
     assert run.returncode == 130, stdout + stderr
     said = [line for line in stderr.strip().splitlines() if not line.startswith("sandbox: ")]
     assert said == ["interrupted"], stderr

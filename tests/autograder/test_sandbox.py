@@ -23,7 +23,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading_helpers import ASSIGNMENT, FIXTURE_SOURCE, HIDDEN_MARKER, LIMITS, REPO, autograder, read_grades
+from grading_helpers import (ASSIGNMENT, FIXTURE_SOURCE, HIDDEN_MARKER, LIMITS, REPO, autograder,
+                             full_autograded_marks, read_grades)
 
 from autograder.sandbox import KernelJail, python_roots, sandbox_problem
 
@@ -143,7 +144,7 @@ def test_reads_and_sockets_fail_inside_the_sandbox(sandboxed):
     assert HIDDEN_MARKER not in everything and "READ-OK" not in everything
     assert "BLOCKED outside OSError" in printed, "an outside connect should fail at once (no route), not time out"
     grades = read_grades(out / "grades.csv")
-    assert grades["alice"]["status"] == "graded" and grades["alice"]["score"] == grades["alice"]["max_score"]
+    assert grades["alice"]["status"] == "graded" and full_autograded_marks(grades["alice"])
     assert grades["mallory"]["status"] != "failed", grades["mallory"]["reason"]
 
 
@@ -162,7 +163,7 @@ def test_a_full_submission_scores_the_same_with_and_without_the_sandbox(sandboxe
     """Is alice's row (score, per-question points, status, reason) identical with the sandbox on and off?"""
     on, off = (read_grades(out / "grades.csv")["alice"] for _, out in (sandboxed, unsandboxed))
     assert on == off
-    assert on["score"] == on["max_score"] and on["status"] == "graded"
+    assert full_autograded_marks(on) and on["status"] == "graded"
 
 
 def test_the_kernel_sees_python_its_folder_copy_and_nothing_else(bubblewrap, tmp_path):

@@ -9,14 +9,8 @@ so CI never passes by skipping.
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import secrets
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
 from pathlib import Path
 
 import pytest
@@ -25,39 +19,11 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 sys.path.insert(0, str(REPO_ROOT / "tools"))
 
+from browser_env import CHROMIUM, CHROMIUM_ARGS, free_port, isolated_env, require_browser, running  # noqa: E402,F401
 from course_copy import build_course_copy  # noqa: E402
 from lab_driver import LabServer  # noqa: E402
 
-CHROMIUM = os.environ.get("CNN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
-
-
-def _missing_browser() -> str | None:
-    if importlib.util.find_spec("playwright") is None:
-        return "Python playwright is not installed (pip install -e '.[test]')"
-    if not Path(CHROMIUM).is_file():
-        return f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set CNN_CHROMIUM)"
-    return None
-
-
-def require_browser() -> None:
-    """Skip (fail under CI=true) when the browser or Playwright is missing."""
-    reason = _missing_browser()
-    if reason is None:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"browser suite cannot run under CI: {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -74,38 +40,11 @@ def lab_server(course_root, tmp_path_factory):
 
     root = course_root.root
     home = tmp_path_factory.mktemp("home")
-    env = dict(os.environ)
-    env.update(HOME=str(home), IPYTHONDIR=str(home / ".ipython"), MPLCONFIGDIR=str(home / ".mpl"),
-               XDG_CACHE_HOME=str(home / ".cache"), XDG_CONFIG_HOME=str(home / ".config"),
-               XDG_DATA_HOME=str(home / ".local" / "share"))
-    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR"):
-        env.pop(name, None)
     token = secrets.token_hex(16)
-    launch = lab_launch(root, port=_free_port(), token=token, open_browser=False, base_env=env)
-    log = home / "jupyterlab.log"
-    with open(log, "w") as log_file:
-        process = subprocess.Popen(launch.argv, env=launch.env, cwd=launch.cwd,
-                                   stdout=log_file, stderr=subprocess.STDOUT)
-    server = LabServer(url=launch.url, token=token, root=root, log=log)
-    deadline = time.monotonic() + 90
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"JupyterLab exited with {process.returncode}:\n{log.read_text()[-3000:]}", pytrace=False)
-        try:
-            server.api("GET", "/api/status")
-            break
-        except (urllib.error.URLError, ConnectionError, OSError):
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"JupyterLab did not answer in 90 s:\n{log.read_text()[-3000:]}", pytrace=False)
-            time.sleep(0.5)
-    yield server
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    launch = lab_launch(root, port=free_port(), token=token, open_browser=False, base_env=isolated_env(home))
+    server = LabServer(url=launch.url, token=token, root=root, log=home / "jupyterlab.log")
+    with running(launch.argv, launch.env, launch.cwd, server) as started:
+        yield started
 
 
 @pytest.fixture(scope="session")

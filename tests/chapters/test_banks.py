@@ -106,7 +106,8 @@ def test_bank(bank_path: Path, source: Path, tmp_path: Path):
         row = rows[student]
         scores = ", ".join(f"{c}={row[c] or '-'}/{points[c]:g}" for c in columns)
         summary = f"{student}: {row['status']} {row['score']}/{row['max_score']} [{scores}] {row['reason']}"
-        if kind in ("correct", "solution") and (row["status"] != "graded" or row["score"] != row["max_score"]):
+        if kind in ("correct", "solution") and (row["status"] != "graded" or
+                                                any(float(row[c] or 0) != points[c] for c in columns)):
             offending.append(f"loses points: {summary}")
         elif kind == "blank" and float(row["score"]) != 0:
             offending.append(f"blank notebook earns points: {summary}")
