@@ -38,9 +38,27 @@ def train_step(model, loss_fn, optimizer, xb: np.ndarray, yb: np.ndarray) -> flo
 
 
 def predict(model, x: np.ndarray, batch_size: int = 256) -> np.ndarray:
-    """Class scores (logits) of every image, shape (N, K), in batches."""
-    outputs = [model.forward(x[start:start + batch_size]) for start in range(0, len(x), batch_size)]
+    """Class scores (logits) of every image, shape (N, K), in batches.
+
+    The model runs in evaluation mode (no dropout) and is put back in the mode it was in.
+    """
+    with _evaluating(model):
+        outputs = [model.forward(x[start:start + batch_size]) for start in range(0, len(x), batch_size)]
     return np.concatenate(outputs, axis=0)
+
+
+@contextlib.contextmanager
+def _evaluating(model):
+    """Evaluation mode inside the block, the previous mode after it (models without modes run as they are)."""
+    was_training = getattr(model, "training", None)
+    if was_training is None or not hasattr(model, "train"):
+        yield
+        return
+    model.train(False)
+    try:
+        yield
+    finally:
+        model.train(was_training)
 
 
 def accuracy(model, x: np.ndarray, y: np.ndarray, batch_size: int = 256) -> float:
