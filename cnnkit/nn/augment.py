@@ -84,6 +84,7 @@ def random_shifts(images: np.ndarray, max_shift: int = 1, rng=None) -> np.ndarra
     rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     shifts = rng.integers(-max_shift, max_shift + 1, size=(len(images), 2))
     out = np.empty_like(images)
-    for n, (dy, dx) in enumerate(shifts):
-        out[n:n + 1] = shift_images(images[n:n + 1], int(dy), int(dx))
+    for dy, dx in {tuple(pair) for pair in shifts.tolist()}:  # one call per distinct shift
+        chosen = np.all(shifts == (dy, dx), axis=1)
+        out[chosen] = shift_images(images[chosen], dy, dx)
     return out

@@ -118,6 +118,12 @@ _ANSWERS = {
         "wrong": {"dense": 'answer_biggest_layer = "dense"'},
         "correct": {"capitals_and_spaces": 'answer_biggest_layer = " Conv2"'},
     },
+    "q_dropout_factors": {
+        "wrong": {"keeps_p": "answer_dropout_factors = (1 / 0.2, 1.0)",
+                  "scales_at_evaluation": "answer_dropout_factors = (1.0, 0.8)"},
+        "correct": {"fractions": "answer_dropout_factors = (1 / (1 - 0.2), 1)",
+                    "list": "answer_dropout_factors = [1.25, 1.0]"},
+    },
     "q_flat_features": {
         "wrong": {"no_pooling": "answer_flat_features = 1024", "old_width": "answer_flat_features = 128"},
         "correct": {"whole_float": "answer_flat_features = 256.0", "product": "answer_flat_features = np.prod((64, 2, 2))"},
