@@ -6,8 +6,10 @@
 6090
 """
 
+from .augment import random_shifts, shift_images
 from .containers import Sequential, count_params
 from .data import DigitSplit, load_digits_nchw
+from .dropout import Dropout
 from .layers import AvgPool2d, Conv2d, Flatten, Layer, Linear, MaxPool2d, Parameter, ReLU
 from .losses import SoftmaxCrossEntropy, log_softmax, softmax, softmax_cross_entropy
 from .models import lenet_digits
@@ -16,8 +18,8 @@ from .train import History, ProgressBar, accuracy, fit, predict, train_step
 from . import init
 
 __all__ = [
-    "Adam", "AvgPool2d", "Conv2d", "DigitSplit", "Flatten", "History", "Layer", "Linear",
+    "Adam", "AvgPool2d", "Conv2d", "DigitSplit", "Dropout", "Flatten", "History", "Layer", "Linear",
     "MaxPool2d", "Parameter", "ProgressBar", "ReLU", "SGD", "Sequential", "SoftmaxCrossEntropy",
     "accuracy", "count_params", "fit", "init", "lenet_digits", "load_digits_nchw", "log_softmax",
-    "predict", "softmax", "softmax_cross_entropy", "train_step",
+    "predict", "random_shifts", "shift_images", "softmax", "softmax_cross_entropy", "train_step",
 ]

@@ -46,6 +46,14 @@ class Sequential(Layer):
     def parameters(self) -> list[Parameter]:
         return [p for layer in self.layers for p in layer.parameters()]
 
+    def train(self, mode: bool = True) -> "Sequential":
+        """Set the mode of the chain and of every layer in it (layers without ``train`` keep theirs)."""
+        super().train(mode)
+        for layer in self.layers:
+            if hasattr(layer, "train"):
+                layer.train(mode)
+        return self
+
     def zero_grad(self) -> None:
         for parameter in self.parameters():
             parameter.zero_grad()

@@ -49,7 +49,27 @@ class Parameter:
 
 
 class Layer:
-    """Base class: a layer without parameters whose forward and backward are still to write."""
+    """Base class: a layer without parameters whose forward and backward are still to write.
+
+    Attributes
+    ----------
+    training : bool
+        True (the default) while training, False after :meth:`eval`; only layers that behave
+        differently in the two modes (:class:`~cnnkit.nn.Dropout`) read it.
+    """
+
+    training = True
+
+    def train(self, mode: bool = True) -> "Layer":
+        """Switch to training mode (``mode=False``: evaluation mode), as ``torch.nn.Module.train``."""
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(f"{type(self).__name__}.train: mode must be True or False, got {mode!r}")
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> "Layer":
+        """Switch to evaluation mode (the same as ``train(False)``)."""
+        return self.train(False)
 
     def parameters(self) -> list[Parameter]:
         """The layer's trainable parameters (empty for ReLU, pooling, flatten)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["confusion_matrix", "plot_history", "plot_confusion_matrix", "plot_filters",
+__all__ = ["confusion_matrix", "plot_history", "plot_generalisation", "plot_confusion_matrix", "plot_filters",
            "plot_feature_maps", "plot_prediction"]
 
 
@@ -48,6 +48,27 @@ def plot_history(history):
     right.axhline(0.95, color="grey", ls=":", lw=1, label="target 95%")
     right.set(xlabel="epoch", ylabel="accuracy", title="accuracy", ylim=(0, 1.01))
     right.legend(loc="lower right")
+    figure.tight_layout()
+    return figure
+
+
+def plot_generalisation(histories: dict):
+    """Training accuracy (dashed) and held-out accuracy (solid) per epoch of several runs, one colour each.
+
+    Parameters
+    ----------
+    histories : dict of str to cnnkit.nn.History
+        A label per run (``"no dropout"``, ``"dropout 0.5"``); each history with ``test_accuracy``.
+    """
+    import matplotlib.pyplot as plt
+
+    figure, ax = plt.subplots(figsize=(7, 3.6))
+    for (label, history), colour in zip(histories.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"]):
+        epochs = np.arange(1, len(history.train_accuracy) + 1)
+        ax.plot(epochs, history.train_accuracy, "--", color=colour, lw=1.2, label=f"{label}: training")
+        ax.plot(epochs, history.test_accuracy, "-", color=colour, lw=2, label=f"{label}: held-out")
+    ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0.5, 1.01), title="training (dashed) and held-out (solid) accuracy")
+    ax.legend(loc="lower right", fontsize="small", ncol=2)
     figure.tight_layout()
     return figure
 

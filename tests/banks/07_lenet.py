@@ -118,11 +118,31 @@ _ANSWERS = {
         "wrong": {"dense": 'answer_biggest_layer = "dense"'},
         "correct": {"capitals_and_spaces": 'answer_biggest_layer = " Conv2"'},
     },
+    "q_dropout_factors": {
+        "wrong": {"keeps_p": "answer_dropout_factors = (1 / 0.2, 1.0)",
+                  "scales_at_evaluation": "answer_dropout_factors = (1.0, 0.8)"},
+        "correct": {"fractions": "answer_dropout_factors = (1 / (1 - 0.2), 1)",
+                    "list": "answer_dropout_factors = [1.25, 1.0]"},
+    },
     "q_flat_features": {
         "wrong": {"no_pooling": "answer_flat_features = 1024", "old_width": "answer_flat_features = 128"},
         "correct": {"whole_float": "answer_flat_features = 256.0", "product": "answer_flat_features = np.prod((64, 2, 2))"},
     },
 }
+
+def _shift(body):
+    """The whole shift_images exercise cell with ``body`` as its function body."""
+    indented = "\n".join("    " + line for line in body.strip("\n").splitlines())
+    return ('def shift_images(images, dy, dx):\n'
+            '    """Move every image dy pixels down and dx pixels right; the uncovered border is 0."""\n'
+            + indented + "\n")
+
+
+_SHIFT_SLICES = ("height, width = images.shape[2:]\nout = np.zeros_like(images)\n"
+                 "out[:, :, max(dy, 0):height + min(dy, 0), max(dx, 0):width + min(dx, 0)] = \\\n"
+                 "    images[:, :, max(-dy, 0):height - max(dy, 0), max(-dx, 0):width - max(dx, 0)]\n"
+                 "return out")
+
 
 EXERCISES = {
     "relu": {
@@ -314,6 +334,41 @@ EXERCISES = {
             "zero_each_parameter": _step(
                 "for p in model.parameters():\n    p.grad[...] = 0\nloss, dlogits = loss_fn(model.forward(xb), yb)\n"
                 "model.backward(dlogits)\noptimizer.step()\nreturn float(loss)"),
+        },
+    },
+    "shift_images": {
+        "wrong": {
+            "wraps_around": _shift("return np.roll(images, (dy, dx), axis=(2, 3))"),
+            "swaps_axes": _shift(_SHIFT_SLICES.replace("dy", "DY").replace("dx", "dy").replace("DY", "dx")),
+            "opposite_direction": _shift(
+                "pad_y, pad_x = abs(dy), abs(dx)\n"
+                "padded = np.pad(images, ((0, 0), (0, 0), (pad_y, pad_y), (pad_x, pad_x)))\n"
+                "return padded[:, :, pad_y + dy:pad_y + dy + images.shape[2], pad_x + dx:pad_x + dx + images.shape[3]]"),
+            "repeats_edge": _shift(
+                "pad_y, pad_x = abs(dy), abs(dx)\n"
+                "padded = np.pad(images, ((0, 0), (0, 0), (pad_y, pad_y), (pad_x, pad_x)), mode='edge')\n"
+                "return padded[:, :, pad_y - dy:pad_y - dy + images.shape[2], pad_x - dx:pad_x - dx + images.shape[3]]"),
+            "writes_into_images": _shift(
+                "height, width = images.shape[2:]\nmoved = images[:, :, max(-dy, 0):height - max(dy, 0), "
+                "max(-dx, 0):width - max(dx, 0)].copy()\nimages[...] = 0\n"
+                "images[:, :, max(dy, 0):height + min(dy, 0), max(dx, 0):width + min(dx, 0)] = moved\n"
+                "return images"),
+        },
+        "correct": {
+            "slices": _shift(_SHIFT_SLICES),
+            "loops": _shift(
+                "n_images, channels, height, width = images.shape\nout = np.zeros_like(images)\n"
+                "for i in range(height):\n    for j in range(width):\n"
+                "        if 0 <= i - dy < height and 0 <= j - dx < width:\n"
+                "            out[:, :, i, j] = images[:, :, i - dy, j - dx]\nreturn out"),
+            "pad_and_crop_float32": _shift(
+                "pad_y, pad_x = abs(dy), abs(dx)\n"
+                "padded = np.pad(images.astype(np.float32), ((0, 0), (0, 0), (pad_y, pad_y), (pad_x, pad_x)))\n"
+                "return padded[:, :, pad_y - dy:pad_y - dy + images.shape[2], pad_x - dx:pad_x - dx + images.shape[3]]"),
+            "roll_then_zero": _shift(
+                "out = np.roll(images, (dy, dx), axis=(2, 3))\n"
+                "if dy > 0:\n    out[:, :, :dy] = 0\nelif dy < 0:\n    out[:, :, dy:] = 0\n"
+                "if dx > 0:\n    out[:, :, :, :dx] = 0\nelif dx < 0:\n    out[:, :, :, dx:] = 0\nreturn out"),
         },
     },
     **_ANSWERS,
