@@ -8,9 +8,11 @@ module imports nothing heavy: it runs inside every grading kernel.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import types
+from pathlib import Path
 
 #: cnnkit modules (and packages) that are not computations: test helpers, figures, explorers.
 NOT_COMPUTE = ("cnnkit.checking", "cnnkit.nn.checking", "cnnkit.plotting", "cnnkit.widgets")
@@ -98,6 +100,19 @@ def compute_modules() -> list:
     return found
 
 
+def _in_cnnkit(code) -> bool:
+    """Is ``code`` written in cnnkit's folder? contextlib's, a namedtuple's or a dataclass's shared
+    wrapper code is reachable from cnnkit functions but is everybody's, not cnnkit computation."""
+    return _file_in_cnnkit(code.co_filename)
+
+
+@functools.cache
+def _file_in_cnnkit(filename: str) -> bool:
+    import cnnkit
+
+    return Path(filename).resolve().is_relative_to(Path(cnnkit.__file__).resolve().parent)
+
+
 def compute_codes() -> dict:
     """Every code object of cnnkit's compute modules -> ``"module.qualname"`` (computed once)."""
     if "compute" not in _CACHE:
@@ -105,5 +120,5 @@ def compute_codes() -> dict:
         # cnnkit.mistakes subclasses nn.ReLU, and nn.ReLU.__init__ is still cnnkit.nn.layers'.
         _CACHE["compute"] = {code: f"{function.__module__}.{code.co_qualname}"
                              for module in compute_modules() for function in functions_in(module)
-                             for code in codes_of(function)}
+                             for code in codes_of(function) if _in_cnnkit(code)}
     return _CACHE["compute"]

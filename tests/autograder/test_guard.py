@@ -207,3 +207,34 @@ def test_in_a_kernel_instructor_cells_are_looked_through_and_student_cells_are_n
     trusted_run, student_run = nb.cells[4].outputs, nb.cells[5].outputs
     assert [o.get("text") for o in trusted_run] == ["(1, 1, 2, 2)\n"], trusted_run
     assert student_run[0]["ename"] == "ForbiddenCall" and "cnnkit.conv.conv2d" in student_run[0]["evalue"]
+
+
+def test_standard_library_wrappers_cnnkit_shares_are_not_forbidden():
+    """Do a student's own namedtuple, dataclass and contextmanager run inside a numpy-only exercise?
+
+    cnnkit uses all three, and their generated or wrapper code (a namedtuple's methods, a
+    dataclass's ``__repr__``, contextlib's generator wrapper) is shared with everybody's.
+    """
+    ns = student("""
+        import collections, contextlib, dataclasses
+
+        Size = collections.namedtuple("Size", "h w")
+
+        @dataclasses.dataclass
+        class Window:
+            h: int
+            w: int
+
+        @contextlib.contextmanager
+        def quiet():
+            yield
+
+        def corr2d(x, k):
+            with quiet():
+                size = Size._make((x.shape[0] - k.shape[0] + 1, x.shape[1] - k.shape[1] + 1))
+                window = Window(*k.shape)
+                repr(window), repr(size), size._asdict()
+                return np.array([[np.sum(x[i:i + window.h, j:j + window.w] * k) for j in range(size.w)]
+                                 for i in range(size.h)])
+    """, NUMPY_ONLY)
+    np.testing.assert_allclose(ns["corr2d"](X, K), cnnkit.corr2d(X, K))
