@@ -1,8 +1,8 @@
-"""Speed of cnnkit's convolutions against PyTorch CPU (2 threads), float32.
+"""Speed of cnnkit's convolutions against PyTorch CPU at 1 and 2 threads, float32.
 
 Run ``python benchmarks/bench_conv.py`` (``--quick`` for fewer repeats). Each row
 times the cnnkit op and the matching PyTorch kernel interleaved in this process
-and prints the median time per call and the ratio cnnkit / torch. The backward
+and prints the fastest time per call and the ratio cnnkit / torch. The backward
 rows compare with ``torch.ops.aten.convolution_backward`` (all three gradients,
 no forward pass), which is what autograd calls. The last table compares the fast
 versions with the loop versions on a LeNet layer.
@@ -20,7 +20,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _timing import compare, load_torch, print_table  # noqa: E402
+from _timing import compare, load_torch, print_table, set_threads, thread_counts  # noqa: E402
 
 from cnnkit.conv import conv2d, conv2d_backward, conv2d_backward_loops, conv2d_loops  # noqa: E402
 from cnnkit.conv_transpose import conv_transpose2d, conv_transpose2d_backward  # noqa: E402
@@ -115,28 +115,28 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 repeats instead of 7")
     parser.add_argument("--no-loops", action="store_true", help="skip the loop-version table")
-    parser.add_argument("--threads", type=int, default=2,
-                        help="torch threads, and numpy's BLAS threads if threadpoolctl is "
-                             "installed (default 2; 1 gives steadier numbers on a busy machine)")
+    parser.add_argument("--threads", type=thread_counts, default=[1, 2],
+                        help="comma-separated thread counts, one table each, for torch and numpy's "
+                             "BLAS alike (default 1,2)")
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 7
-    torch = load_torch(args.threads)
-    try:
-        from threadpoolctl import threadpool_limits
-        threadpool_limits(args.threads)
-    except ImportError:
-        print("threadpoolctl is not installed: numpy's BLAS keeps its own thread count")
+    torch = load_torch()
     functional = torch.nn.functional if torch is not None else None
-    rows = []
-    for name, x_shape, w_shape, kwargs in CONV_CASES:
-        rows += time_op(torch, "conv2d " + name, conv2d, conv2d_backward,
-                        functional and functional.conv2d, False, x_shape, w_shape, kwargs, repeats)
-    for name, x_shape, w_shape, kwargs in TRANSPOSE_CASES:
-        rows += time_op(torch, "conv_t " + name, conv_transpose2d, conv_transpose2d_backward,
-                        functional and functional.conv_transpose2d, True, x_shape, w_shape, kwargs,
-                        repeats)
-    print()
-    print_table(rows, title=f"float32, median seconds per call ({args.threads} threads)")
+    for threads in args.threads:
+        set_threads(torch, threads)
+        rows = []
+        for name, x_shape, w_shape, kwargs in CONV_CASES:
+            rows += time_op(torch, "conv2d " + name, conv2d, conv2d_backward,
+                            functional and functional.conv2d, False, x_shape, w_shape, kwargs,
+                            repeats)
+        for name, x_shape, w_shape, kwargs in TRANSPOSE_CASES:
+            rows += time_op(torch, "conv_t " + name, conv_transpose2d, conv_transpose2d_backward,
+                            functional and functional.conv_transpose2d, True, x_shape, w_shape,
+                            kwargs, repeats)
+        print()
+        print_table(rows, title=f"float32, fastest of {repeats} rounds per call ({threads} "
+                                f"thread{'s' if threads > 1 else ''} each), load average "
+                                f"{os.getloadavg()[0]:.1f}")
     if not args.no_loops:
         loop_speedup()
 
