@@ -19,6 +19,7 @@ Typical use::
 
 from __future__ import annotations
 
+import argparse
 import math
 import time
 from typing import Callable, Optional, Sequence
@@ -60,7 +61,7 @@ def thread_counts(text: str) -> list[int]:
     except ValueError:
         counts = []
     if not counts or min(counts) < 1:
-        raise ValueError(f"--threads: expected positive integers separated by commas, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected positive integers separated by commas, got {text!r}")
     return counts
 
 
