@@ -157,7 +157,7 @@ def main() -> None:
         ratio = f"{reference / seconds:11.2f}x" if reference else "-"
         print(f"{name:<20} {seconds:>8.1f} {60 * count / seconds:>14.1f} {ratio:>12}")
     print("\nseconds per notebook inside a worker (--jobs 1): start-up, student code, tests, feedback")
-    for chapter, values in per_chapter.items():
+    for chapter, values in sorted(per_chapter.items()):
         print(f"  {chapter:<22} {' '.join(f'{v:6.1f}' for v in values)}")
     print(f"CPU of the --jobs 1 run: {cpu / count:.2f} s per notebook -> "
           f"{2 * 60 * count / cpu:.1f} notebooks/min on 2 idle cores (goal >= 40)")
