@@ -6,7 +6,8 @@ Applied before ipykernel starts, so the student's code inherits them:
   in the student's cell instead of endangering the machine;
 - warnings are ignored, so a numpy ``RuntimeWarning`` never writes to stderr
   (nbgrader gives 0 points to a test cell with any stderr output);
-- matplotlib draws off-screen (``MPLBACKEND=Agg``), BLAS uses one thread;
+- matplotlib draws off-screen (``MPLBACKEND=Agg``), BLAS uses one thread, and the
+  cnnkit explorers render no pictures (``CNNKIT_PICTURES=0``: nobody sees them);
 - SIGINT raises ``KeyboardInterrupt`` again (a sandboxed kernel starts with it
   ignored, see :mod:`autograder.sandbox`), so the cell timeout interrupts the cell.
 
@@ -35,6 +36,9 @@ KERNEL_ENVIRONMENT = {
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     "JUPYTER_PLATFORM_DIRS": "1",
 }
+#: Only in the kernel (the worker applies KERNEL_ENVIRONMENT to itself too): explorers skip
+#: rendering pictures nobody sees (``cnnkit.widgets._base.pictures_enabled``).
+KERNEL_ONLY_ENVIRONMENT = {"CNNKIT_PICTURES": "0"}
 
 
 def cap_memory(megabytes: int) -> None:
@@ -52,6 +56,7 @@ def main(argv: list[str]) -> None:
     if len(argv) < 2 or argv[0] != "--memory-mb":
         raise SystemExit("usage: python -m autograder.kernel --memory-mb N -f CONNECTION_FILE")
     os.environ.update(KERNEL_ENVIRONMENT)
+    os.environ.update(KERNEL_ONLY_ENVIRONMENT)
     warnings.simplefilter("ignore")
     cap_memory(int(argv[1]))
     signal.signal(signal.SIGINT, signal.default_int_handler)

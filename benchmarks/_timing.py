@@ -3,7 +3,9 @@
 Each benchmark compares a cnnkit op with its PyTorch counterpart in the same
 process.  The two callables are timed *interleaved* (ours, theirs, ours, theirs,
 ...) so that a noisy neighbour on a shared machine slows both down alike, and
-the median of the repeats is reported.  PyTorch runs with two threads.
+the fastest of the repeats is reported (on a busy machine the fastest round is
+the one least disturbed).  :func:`set_threads` gives both sides the same number
+of threads (PyTorch's intra-op threads, numpy's BLAS through threadpoolctl).
 
 Typical use::
 
@@ -20,14 +22,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
-import statistics
 import time
 from typing import Callable, Optional, Sequence
 
 TORCH_THREADS = 2
 
-__all__ = ["load_torch", "time_once", "calibrate", "compare", "print_table", "print_loop_speedups",
-           "set_blas_threads", "bench_arguments"]
+__all__ = ["load_torch", "set_threads", "thread_counts", "time_once", "calibrate", "compare",
+           "print_table", "print_loop_speedups", "bench_arguments"]
 
 
 def load_torch(threads: int = TORCH_THREADS):
@@ -40,6 +41,29 @@ def load_torch(threads: int = TORCH_THREADS):
         return None
     torch.set_num_threads(threads)
     return torch
+
+
+def set_threads(torch, threads: int) -> None:
+    """Let PyTorch (if loaded) and numpy's BLAS (if threadpoolctl is installed) use ``threads``."""
+    if torch is not None:
+        torch.set_num_threads(threads)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        print("threadpoolctl is not installed: numpy's BLAS keeps its own thread count")
+        return
+    threadpool_limits(threads)
+
+
+def thread_counts(text: str) -> list[int]:
+    """``"1,2"`` -> ``[1, 2]`` (the ``--threads`` option of the benchmarks)."""
+    try:
+        counts = [int(part) for part in text.split(",")]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"expected positive integers separated by commas, got {text!r}")
+    return counts
 
 
 def time_once(fn: Callable[[], object], number: int) -> float:
@@ -63,14 +87,14 @@ def calibrate(fn: Callable[[], object], min_seconds: float = 0.05) -> int:
 
 def compare(ours: Callable[[], object], theirs: Optional[Callable[[], object]] = None,
             repeats: int = 7, min_seconds: float = 0.05) -> tuple[float, Optional[float]]:
-    """Median seconds per call of ``ours`` and of ``theirs``, timed interleaved.
+    """Fastest seconds per call of ``ours`` and of ``theirs`` over the rounds, timed interleaved.
 
     Parameters
     ----------
     ours, theirs : callable with no arguments
         ``theirs`` (the PyTorch version) may be None: then only ``ours`` is timed.
     repeats : int
-        Number of interleaved rounds; the median over rounds is returned.
+        Number of interleaved rounds; the fastest round of each side is returned.
     min_seconds : float
         Each round calls a function enough times to last about this long.
 
@@ -86,9 +110,7 @@ def compare(ours: Callable[[], object], theirs: Optional[Callable[[], object]] =
         ours_times.append(time_once(ours, n_ours))
         if theirs is not None:
             theirs_times.append(time_once(theirs, n_theirs))
-    ours_median = statistics.median(ours_times)
-    theirs_median = statistics.median(theirs_times) if theirs is not None else None
-    return ours_median, theirs_median
+    return min(ours_times), (min(theirs_times) if theirs is not None else None)
 
 
 def _format_seconds(seconds: Optional[float]) -> str:
@@ -164,17 +186,6 @@ def print_loop_speedups(pairs: Sequence[tuple[str, Callable[[], object], Callabl
               f"speed-up {loop_seconds / fast_seconds:7.0f}x")
 
 
-
-def set_blas_threads(threads: int) -> None:
-    """Give numpy's BLAS ``threads`` threads (threadpoolctl), or print why it keeps its own."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        print("threadpoolctl is not installed: numpy's BLAS keeps its own thread count")
-        return
-    threadpool_limits(threads)
-
-
 def bench_arguments(description: str, argv=None) -> argparse.Namespace:
     """The options every bench script takes: ``--quick``, ``--no-loops``, ``--threads``.
 
@@ -183,9 +194,9 @@ def bench_arguments(description: str, argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="3 repeats instead of 7")
     parser.add_argument("--no-loops", action="store_true", help="skip the loop-version table")
-    parser.add_argument("--threads", type=int, default=TORCH_THREADS,
-                        help="torch threads, and numpy's BLAS threads if threadpoolctl is "
-                             "installed (default 2; 1 gives steadier numbers on a busy machine)")
+    parser.add_argument("--threads", type=thread_counts, default=[1, 2],
+                        help="comma-separated thread counts, one table each, for torch and numpy's "
+                             "BLAS alike (default 1,2; 1 gives steadier numbers on a busy machine)")
     args = parser.parse_args(argv)
     args.repeats = 3 if args.quick else 7
     return args

@@ -1,8 +1,8 @@
-"""Speed of cnnkit's convolutions against PyTorch CPU (2 threads), float32.
+"""Speed of cnnkit's convolutions against PyTorch CPU at 1 and 2 threads, float32.
 
 Run ``python benchmarks/bench_conv.py`` (``--quick`` for fewer repeats). Each row
 times the cnnkit op and the matching PyTorch kernel interleaved in this process
-and prints the median time per call and the ratio cnnkit / torch. The backward
+and prints the fastest time per call and the ratio cnnkit / torch. The backward
 rows compare with ``torch.ops.aten.convolution_backward`` (all three gradients,
 no forward pass), which is what autograd calls. The last table compares the fast
 versions with the loop versions on a LeNet layer.
@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _timing import (bench_arguments, compare, load_torch, print_loop_speedups,  # noqa: E402
-                     print_table, set_blas_threads)
+                     print_table, set_threads)
 
 from cnnkit.conv import conv2d, conv2d_backward, conv2d_backward_loops, conv2d_loops  # noqa: E402
 from cnnkit.conv_transpose import conv_transpose2d, conv_transpose2d_backward  # noqa: E402
@@ -90,19 +90,24 @@ def loop_speedup():
 
 def main(argv=None):
     args = bench_arguments(__doc__.splitlines()[0], argv)
-    repeats, torch = args.repeats, load_torch(args.threads)
-    set_blas_threads(args.threads)
+    repeats = args.repeats
+    torch = load_torch()
     functional = torch.nn.functional if torch is not None else None
-    rows = []
-    for name, x_shape, w_shape, kwargs in CONV_CASES:
-        rows += time_op(torch, "conv2d " + name, conv2d, conv2d_backward,
-                        functional and functional.conv2d, False, x_shape, w_shape, kwargs, repeats)
-    for name, x_shape, w_shape, kwargs in TRANSPOSE_CASES:
-        rows += time_op(torch, "conv_t " + name, conv_transpose2d, conv_transpose2d_backward,
-                        functional and functional.conv_transpose2d, True, x_shape, w_shape, kwargs,
-                        repeats)
-    print()
-    print_table(rows, title=f"float32, median seconds per call ({args.threads} threads)")
+    for threads in args.threads:
+        set_threads(torch, threads)
+        rows = []
+        for name, x_shape, w_shape, kwargs in CONV_CASES:
+            rows += time_op(torch, "conv2d " + name, conv2d, conv2d_backward,
+                            functional and functional.conv2d, False, x_shape, w_shape, kwargs,
+                            repeats)
+        for name, x_shape, w_shape, kwargs in TRANSPOSE_CASES:
+            rows += time_op(torch, "conv_t " + name, conv_transpose2d, conv_transpose2d_backward,
+                            functional and functional.conv_transpose2d, True, x_shape, w_shape,
+                            kwargs, repeats)
+        print()
+        print_table(rows, title=f"float32, fastest of {repeats} rounds per call ({threads} "
+                                f"thread{'s' if threads > 1 else ''} each), load average "
+                                f"{os.getloadavg()[0]:.1f}")
     if not args.no_loops:
         loop_speedup()
 

@@ -1,24 +1,30 @@
-"""Grading speed: notebooks per minute at --jobs 1 and --jobs 2, and the fixed cost per run.
+"""Grading speed: notebooks per minute of the grader and of plain nbgrader, side by side.
 
-Grades N copies of a chapter's full solution through the real CLI
-(``python -m autograder grade``, feedback included) into fresh folders:
+Every run grades the same submissions, the full solutions of all chapters in
+solutions/ (``--copies`` students each hand in every chapter), with feedback on,
+into a fresh folder:
 
-    .venv/bin/python benchmarks/bench_grading.py [--chapter 01_convolution] [--copies 12] [--sandbox on]
+    .venv/bin/python benchmarks/bench_grading.py [--copies 2] [--sandbox auto|on|off]
 
-Per-notebook cost is the slope between a 1-notebook run and an N-notebook run
-at --jobs 1; the fixed cost (start-up: worker import of nbgrader, manifest,
-template) is what remains of the 1-notebook run. The speed-up is
-time(--jobs 1) / time(--jobs 2) on the same N notebooks (goal >= 1.7 on 2 cores).
-On a shared machine wall times mean little: the CPU seconds per notebook (the
-grader, its workers and their kernels) give the projection for 2 idle cores.
-A sandboxed kernel runs under bubblewrap's init in its own PID namespace, and
-its CPU time never reaches getrusage(): with the sandbox on, the CPU lines leave the
-kernels out (compare ``--sandbox on`` and ``--sandbox off`` by wall time).
+Rows: ``python -m autograder grade`` at ``--jobs 1`` and ``--jobs 2``, and plain
+``nbgrader autograde`` + ``nbgrader generate_feedback`` (one command per chapter,
+nbgrader's defaults, no sandbox) on a scratch nbgrader course. The last column is
+the speed relative to plain nbgrader. A runner is a function
+``(inbox, out) -> seconds``; another way to grade (a Dask cluster, say) is one
+more entry in :func:`runners`.
+
+Below the table: the seconds each chapter's notebook took inside its worker
+(kernel start-up, student code, tests, feedback) at ``--jobs 1``, and the CPU
+seconds of that run. On a shared machine wall times mean little: CPU seconds per
+notebook give the projection for 2 idle cores. A sandboxed kernel runs under
+bubblewrap's init in its own PID namespace and its CPU time never reaches
+getrusage(): use ``--sandbox off`` for the CPU figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -27,73 +33,137 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autograder.config import SOURCE_DIRECTORY, list_assignments  # noqa: E402
 
-FIXTURE = REPO / "tests" / "fixtures" / "solutions"
+Runner = Callable[[Path, Path], float]
+NBGRADER_CONFIG = """c = get_config()
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.db_url = "sqlite:///{root}/gradebook.db"
+c.Execute.timeout = 60
+"""
 
 
-def _grade(inbox: Path, out: Path, jobs: int, source: Path, sandbox: str = "auto") -> tuple[float, float, bool]:
-    """Wall seconds, CPU seconds (the grader, its workers and, unsandboxed, their kernels), sandboxed?"""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "autograder", "grade", str(inbox), "--out", str(out), "--jobs",
-                          str(jobs), "--db", "none", "--sandbox", sandbox, "--source", str(source)], cwd=REPO,
-                         check=True, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, "sandbox: on" in run.stderr
+def full_solutions(chapters: list[str], root: Path) -> dict[str, Path]:
+    """Chapter -> the student notebook with every exercise solved (``samples``' ``full``)."""
+    from autograder.release import build_release
+    from autograder.samples import build_samples
+
+    notebooks = {}
+    for chapter in chapters:
+        released = build_release(SOURCE_DIRECTORY, [chapter])[f"{chapter}/{chapter}.ipynb"].decode()
+        bundle = root / "samples" / chapter
+        build_samples(SOURCE_DIRECTORY / chapter / f"{chapter}.ipynb", released, chapter, bundle)
+        notebooks[chapter] = bundle / "full" / chapter / f"{chapter}.ipynb"
+    return notebooks
 
 
-def _inbox(root: Path, full: Path, chapter: str, copies: int) -> Path:
-    inbox = root / f"inbox{copies}"
+def make_inbox(notebooks: dict[str, Path], root: Path, copies: int) -> Path:
+    """``root/inbox/<student>/<chapter>/<chapter>.ipynb`` for ``copies`` students."""
+    inbox = root / "inbox"
     for index in range(copies):
-        folder = inbox / f"student{index:03d}" / chapter
-        folder.mkdir(parents=True)
-        shutil.copy(full, folder / f"{chapter}.ipynb")
+        for chapter, notebook in notebooks.items():
+            folder = inbox / f"student{index:03d}" / chapter
+            folder.mkdir(parents=True)
+            shutil.copy(notebook, folder / notebook.name)
     return inbox
+
+
+def _timed(commands: list[list[str]], cwd: Path) -> float:
+    started = time.perf_counter()
+    for command in commands:
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True)
+    return time.perf_counter() - started
+
+
+def grader(*options: str, sandbox: str = "auto") -> Runner:
+    """A runner: ``python -m autograder grade INBOX --out OUT`` with ``options`` (feedback on)."""
+    def run(inbox: Path, out: Path) -> float:
+        return _timed([[sys.executable, "-m", "autograder", "grade", str(inbox), "--out", str(out),
+                        "--db", "none", "--sandbox", sandbox, *options]], REPO)
+    return run
+
+
+def plain_nbgrader(inbox: Path, out: Path) -> float:
+    """A runner: nbgrader's own ``autograde`` and ``generate_feedback``, one chapter at a time.
+
+    The scratch course (source, gradebook with the assignments) is set up untimed.
+    """
+    chapters = sorted({path.parent.name for path in inbox.glob("*/*/*.ipynb")})
+    nbgrader = [sys.executable, "-m", "nbgrader"]
+    out.mkdir(parents=True)
+    (out / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(root=str(out)))
+    for chapter in chapters:
+        shutil.copytree(SOURCE_DIRECTORY / chapter, out / "source" / chapter)
+    _timed([[*nbgrader, "generate_assignment", chapter, "--force"] for chapter in chapters], out)
+    shutil.copytree(inbox, out / "submitted")
+    commands = []
+    for chapter in chapters:
+        commands += [[*nbgrader, "autograde", chapter, "--force", "--Autograde.create_student=True"],
+                     [*nbgrader, "generate_feedback", chapter, "--force"]]
+    return _timed(commands, out)
+
+
+def runners(sandbox: str) -> list[tuple[str, Runner]]:
+    """The rows of the table, in order; the ratios are taken to the ``nbgrader`` row."""
+    return [("local --jobs 1", grader("--jobs", "1", sandbox=sandbox)),
+            ("local --jobs 2", grader("--jobs", "2", sandbox=sandbox)),
+            ("nbgrader autograde", plain_nbgrader)]
+
+
+def seconds_per_chapter(out: Path) -> dict[str, list[float]]:
+    """Chapter -> the worker's seconds for each of its notebooks (from ``out/.results``)."""
+    seconds: dict[str, list[float]] = {}
+    for path in sorted((out / ".results").glob("*.json")):
+        result = json.loads(path.read_text())
+        seconds.setdefault(result["assignment"], []).append(result["seconds"])
+    return seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--chapter", default=None, help="default: the first chapter in solutions/, else the fixture")
-    parser.add_argument("--copies", type=int, default=12)
+    parser.add_argument("--copies", type=int, default=2, help="students handing in every chapter (default: 2)")
     parser.add_argument("--sandbox", choices=("auto", "on", "off"), default="auto",
-                        help="grade with the kernel sandboxed or not (default: %(default)s, as the CLI)")
+                        help="the grader's kernel sandbox (default: %(default)s, as the CLI)")
     args = parser.parse_args()
-    chapters = list_assignments(SOURCE_DIRECTORY) if SOURCE_DIRECTORY.is_dir() else []
-    chapter = args.chapter or (chapters[0] if chapters else "99_fixture")
-    source = SOURCE_DIRECTORY if chapter in chapters else FIXTURE
-    load = os.getloadavg()[0]
+    if args.copies < 1:
+        parser.error(f"--copies must be at least 1, got {args.copies}")
+    chapters = list_assignments(SOURCE_DIRECTORY)
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as root:
         root = Path(root)
-        subprocess.run([sys.executable, "-m", "autograder", "samples", chapter, "--out", str(root / "samples"),
-                        "--source", str(source)], cwd=REPO, check=True, capture_output=True)
-        full = root / "samples" / "full" / chapter / f"{chapter}.ipynb"
-        one, many = _inbox(root, full, chapter, 1), _inbox(root, full, chapter, args.copies)
-        t_one, cpu_one, sandboxed = _grade(one, root / "out1", 1, source, args.sandbox)
-        t_serial, cpu_serial, _ = _grade(many, root / "outj1", 1, source, args.sandbox)
-        t_parallel, _, _ = _grade(many, root / "outj2", 2, source, args.sandbox)
-    per_notebook = (t_serial - t_one) / (args.copies - 1)
-    cpu_per_notebook = (cpu_serial - cpu_one) / (args.copies - 1)
-    print(f"chapter {chapter}, {args.copies} copies of the full solution, feedback on, "
-          f"sandbox {'on' if sandboxed else 'off'}, "
-          f"load average before: {load:.1f} on {os.cpu_count()} cores")
-    print(f"{'run':<28} {'seconds':>8} {'notebooks/min':>14}")
-    print(f"{'1 notebook, --jobs 1':<28} {t_one:>8.1f} {60 / t_one:>14.1f}")
-    print(f"{f'{args.copies} notebooks, --jobs 1':<28} {t_serial:>8.1f} {60 * args.copies / t_serial:>14.1f}")
-    print(f"{f'{args.copies} notebooks, --jobs 2':<28} {t_parallel:>8.1f} {60 * args.copies / t_parallel:>14.1f}")
-    print(f"per-notebook cost (slope, --jobs 1): {per_notebook:.2f} s wall, {cpu_per_notebook:.2f} s CPU")
-    print(f"fixed cost per run (start-up):       {t_one - per_notebook:.2f} s wall, "
-          f"{cpu_one - cpu_per_notebook:.2f} s CPU")
-    print(f"speed-up --jobs 2 vs --jobs 1:       {t_serial / t_parallel:.2f}x (goal >= 1.7)")
-    print(f"CPU-bound projection on 2 idle cores: {2 * 60 / cpu_per_notebook:.1f} notebooks/min (goal >= 40)")
-    if sandboxed:
-        print("(sandbox on: the kernels' CPU time is not counted above; run --sandbox off for the CPU figures)")
+        inbox = make_inbox(full_solutions(chapters, root), root, args.copies)
+        count = len(chapters) * args.copies
+        load = os.getloadavg()
+        rows, cpu = [], None
+        for index, (name, run) in enumerate(runners(args.sandbox)):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            seconds = run(inbox, root / f"out{index}")
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            rows.append((name, seconds))
+            print(f"  measured {name}: {seconds:.1f} s", flush=True)
+            if index == 0:
+                cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                per_chapter = seconds_per_chapter(root / "out0")
+    reference = dict(rows).get("nbgrader autograde")
+    print(f"\n{count} notebooks ({len(chapters)} chapters x {args.copies} students), feedback on, "
+          f"sandbox {args.sandbox}; load average before {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
+          f"on {os.cpu_count()} cores")
+    print(f"{'run':<20} {'seconds':>8} {'notebooks/min':>14} {'vs nbgrader':>12}")
+    for name, seconds in rows:
+        ratio = f"{reference / seconds:11.2f}x" if reference else "-"
+        print(f"{name:<20} {seconds:>8.1f} {60 * count / seconds:>14.1f} {ratio:>12}")
+    print("\nseconds per notebook inside a worker (--jobs 1): start-up, student code, tests, feedback")
+    for chapter, values in sorted(per_chapter.items()):
+        print(f"  {chapter:<22} {' '.join(f'{v:6.1f}' for v in values)}")
+    print(f"CPU of the --jobs 1 run: {cpu / count:.2f} s per notebook -> "
+          f"{2 * 60 * count / cpu:.1f} notebooks/min on 2 idle cores (goal >= 40)")
+    if args.sandbox != "off":
+        print("(sandbox may be on: its kernels' CPU is not counted; --sandbox off for the CPU figures)")
+
 
 if __name__ == "__main__":
     main()

@@ -1,8 +1,8 @@
-"""Speed of cnnkit's pooling against PyTorch CPU (2 threads), float32.
+"""Speed of cnnkit's pooling against PyTorch CPU at 1 and 2 threads, float32.
 
 Run ``python benchmarks/bench_pool.py`` (``--quick`` for fewer repeats). Each row
 times the cnnkit op and the matching PyTorch kernel interleaved in this process
-and prints the median time per call and the ratio cnnkit / torch; a last table
+and prints the fastest time per call and the ratio cnnkit / torch; a last table
 times the loop versions against the fast ones (skip it with ``--no-loops``).
 
 The backward rows compare with the ATen kernels that autograd calls:
@@ -21,7 +21,8 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _timing import bench_arguments, compare, load_torch, print_loop_speedups, print_table  # noqa: E402
+from _timing import (bench_arguments, compare, load_torch, print_loop_speedups,  # noqa: E402
+                     print_table, set_threads)
 
 from cnnkit.avg_pool import (  # noqa: E402
     avg_pool2d, avg_pool2d_backward, avg_pool2d_backward_loops, avg_pool2d_loops)
@@ -29,12 +30,13 @@ from cnnkit.max_pool import (  # noqa: E402
     max_pool2d, max_pool2d_backward, max_pool2d_backward_loops, max_pool2d_loops)
 from cnnkit.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: E402
 
-# name, x shape, kernel_size, stride
+# name, x shape, kernel_size, stride, padding
 WINDOW_CASES = [
-    ("lenet k2", (64, 6, 28, 28), 2, 2),
-    ("cifar k2", (128, 64, 32, 32), 2, 2),
-    ("vgg k2", (8, 64, 112, 112), 2, 2),
-    ("alexnet k3s2", (32, 64, 55, 55), 3, 2),
+    ("lenet k2", (64, 6, 28, 28), 2, 2, 0),
+    ("cifar k2", (128, 64, 32, 32), 2, 2, 0),
+    ("vgg k2", (8, 64, 112, 112), 2, 2, 0),
+    ("alexnet k3s2", (32, 64, 55, 55), 3, 2, 0),
+    ("resnet k3s2p1", (32, 64, 56, 56), 3, 2, 1),
 ]
 # name, x shape, output size
 ADAPTIVE_CASES = [
@@ -44,30 +46,29 @@ ADAPTIVE_CASES = [
 ]
 
 
-def window_rows(torch, name, x_shape, kernel, stride, repeats):
+def window_rows(torch, name, x_shape, kernel, stride, padding, repeats):
     """Four rows (max fwd/bwd, avg fwd/bwd) of the speed table for one shape."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal(x_shape, dtype=np.float32)
-    dout = rng.standard_normal(max_pool2d(x, kernel, stride).shape, dtype=np.float32)
+    dout = rng.standard_normal(max_pool2d(x, kernel, stride, padding).shape, dtype=np.float32)
     ours = {
-        "max fwd": lambda: max_pool2d(x, kernel, stride),
-        "max bwd": lambda: max_pool2d_backward(dout, x, kernel, stride),
-        "avg fwd": lambda: avg_pool2d(x, kernel, stride),
-        "avg bwd": lambda: avg_pool2d_backward(dout, x, kernel, stride),
+        "max fwd": lambda: max_pool2d(x, kernel, stride, padding),
+        "max bwd": lambda: max_pool2d_backward(dout, x, kernel, stride, padding),
+        "avg fwd": lambda: avg_pool2d(x, kernel, stride, padding),
+        "avg bwd": lambda: avg_pool2d_backward(dout, x, kernel, stride, padding),
     }
     theirs = dict.fromkeys(ours)
     if torch is not None:
         xt, doutt = torch.from_numpy(x), torch.from_numpy(dout)
         functional, aten = torch.nn.functional, torch.ops.aten
-        k, s = [kernel, kernel], [stride, stride]
-        _, indices = aten.max_pool2d_with_indices(xt, k, s)
+        k, s, p = [kernel, kernel], [stride, stride], [padding, padding]
+        _, indices = aten.max_pool2d_with_indices(xt, k, s, p)
         theirs = {
-            "max fwd": lambda: functional.max_pool2d(xt, kernel, stride),
+            "max fwd": lambda: functional.max_pool2d(xt, kernel, stride, padding),
             "max bwd": lambda: aten.max_pool2d_with_indices_backward(
-                doutt, xt, k, s, [0, 0], [1, 1], False, indices),
-            "avg fwd": lambda: functional.avg_pool2d(xt, kernel, stride),
-            "avg bwd": lambda: aten.avg_pool2d_backward(doutt, xt, k, s, [0, 0], False, True,
-                                                        None),
+                doutt, xt, k, s, p, [1, 1], False, indices),
+            "avg fwd": lambda: functional.avg_pool2d(xt, kernel, stride, padding),
+            "avg bwd": lambda: aten.avg_pool2d_backward(doutt, xt, k, s, p, False, True, None),
         }
     rows = []
     for op in ours:
@@ -95,7 +96,7 @@ def adaptive_rows(torch, name, x_shape, output_size, repeats):
 
 def loop_speedup():
     """Time each loop version once on the LeNet case against its fast version."""
-    _, x_shape, kernel, stride = WINDOW_CASES[0]
+    _, x_shape, kernel, stride, _ = WINDOW_CASES[0]
     rng = np.random.default_rng(0)
     x = rng.standard_normal(x_shape, dtype=np.float32)
     dout = rng.standard_normal(max_pool2d(x, kernel, stride).shape, dtype=np.float32)
@@ -114,14 +115,19 @@ def loop_speedup():
 
 def main(argv=None):
     args = bench_arguments(__doc__.splitlines()[0], argv)
-    repeats, torch = args.repeats, load_torch(args.threads)
-    rows = []
-    for name, x_shape, kernel, stride in WINDOW_CASES:
-        rows += window_rows(torch, name, x_shape, kernel, stride, repeats)
-    for name, x_shape, output_size in ADAPTIVE_CASES:
-        rows += adaptive_rows(torch, name, x_shape, output_size, repeats)
-    print()
-    print_table(rows, title=f"float32, median seconds per call (torch: {args.threads} threads)")
+    repeats = args.repeats
+    torch = load_torch()
+    for threads in args.threads:
+        set_threads(torch, threads)
+        rows = []
+        for name, x_shape, kernel, stride, padding in WINDOW_CASES:
+            rows += window_rows(torch, name, x_shape, kernel, stride, padding, repeats)
+        for name, x_shape, output_size in ADAPTIVE_CASES:
+            rows += adaptive_rows(torch, name, x_shape, output_size, repeats)
+        print()
+        print_table(rows, title=f"float32, fastest of {repeats} rounds per call ({threads} "
+                                f"thread{'s' if threads > 1 else ''} each), load average "
+                                f"{os.getloadavg()[0]:.1f}")
     if not args.no_loops:
         loop_speedup()
 

@@ -32,6 +32,7 @@ from numpy.lib.stride_tricks import as_strided, sliding_window_view
 __all__ = ["pad_spatial", "im2col", "correlate_windows", "weight_gradient", "scatter_windows"]
 
 WIDE_ROWS_MAX_WASTE = 1.5   # use wide rows when Wp <= 1.5 * OW
+PER_IMAGE_MIN_COLUMNS = 256  # forward: one product per image from this many outputs per image
 
 
 def pad_spatial(x: np.ndarray, pads: tuple[int, int, int, int]) -> np.ndarray:
@@ -131,12 +132,23 @@ def correlate_windows(xp, w, stride, dilation, out_size, groups):
     """
     f, cg, kh, kw = w.shape
     (oh, ow), n = out_size, xp.shape[0]
-    cols = im2col(xp, (kh, kw), stride, dilation, out_size, groups)   # (G, K, N*OH*R)
     kernels = w.reshape(groups, f // groups, cg * kh * kw)             # (G, F/G, K)
-    out = np.matmul(kernels, cols)                                     # (G, F/G, N*OH*R)
-    out = out.reshape(f, n, oh, row_length(xp.shape[3], ow, stride))[..., :ow]
-    out = out.transpose(1, 0, 2, 3)
-    return np.ascontiguousarray(out)
+    if (kh, kw) == (1, 1) and tuple(stride) == (1, 1) and xp.shape[2:] == (oh, ow):
+        # a 1x1 kernel over the whole input: every image already is its column matrix
+        out = np.matmul(kernels, xp.reshape(n, groups, cg, oh * ow))  # (N, G, F/G, OH*OW)
+        return out.reshape(n, f, oh, ow)
+    cols = im2col(xp, (kh, kw), stride, dilation, out_size, groups)   # (G, K, N*OH*R)
+    row_len = row_length(xp.shape[3], ow, stride)
+    if oh * row_len < PER_IMAGE_MIN_COLUMNS:
+        # small images: one large product, then one transposing copy of the output
+        out = np.matmul(kernels, cols).reshape(f, n, oh, row_len)         # (F, N, OH, R)
+        return np.ascontiguousarray(out[..., :ow].transpose(1, 0, 2, 3))
+    # one product per image, (F/G, K) @ (K, OH*R), read in place from the column matrix
+    # (BLAS takes its row stride): the result is laid out (N, F, OH, R) as returned,
+    # with no transposing copy of the output
+    per_image = cols.reshape(groups, cols.shape[1], n, oh * row_len).transpose(2, 0, 1, 3)
+    out = np.matmul(kernels, per_image).reshape(n, f, oh, row_len)    # (N, F, OH, R)
+    return out if row_len == ow else np.ascontiguousarray(out[..., :ow])
 
 
 def weight_gradient(xp, dout, kernel, stride, dilation, groups):
@@ -190,26 +202,36 @@ def scatter_windows(dout, w, stride, dilation, padded_size, groups):
     n, f, oh, ow = dout.shape
     _, cg, kh, kw = w.shape
     (sh, sw), (dh, dw), (hp, wp) = stride, dilation, padded_size
-    row_len = row_length(wp, ow, stride)
     kernels_t = w.reshape(groups, f // groups, cg * kh * kw).swapaxes(-1, -2)  # (G, K, F/G)
-    cols = np.matmul(kernels_t, _channels_first(dout, groups, row_len))        # (G, K, N*OH*R)
-    cols = cols.reshape(groups * cg, kh, kw, n, oh * row_len)
-    if wide_rows(wp, ow, stride):
-        # wide rows: offset (m, l) adds one contiguous run per image; the wrapped
-        # positions carry zeros (dout was zero-padded there)
-        spare = 1 if dw * (kw - 1) > 0 else 0
-        dxp = np.zeros((groups * cg, n, (hp + spare) * wp), dtype=cols.dtype)
-        for m in range(kh):
-            for l in range(kw):
-                start = m * dh * wp + l * dw
-                dxp[:, :, start:start + oh * wp] += cols[:, m, l]
-        dxp = dxp.reshape(groups * cg, n, hp + spare, wp)[:, :, :hp]
-        return dxp.transpose(1, 0, 2, 3)
-    cols = cols.reshape(groups * cg, kh, kw, n, oh, ow)
-    dxp = np.zeros((groups * cg, n, hp, wp), dtype=cols.dtype)
+    if not wide_rows(wp, ow, stride):
+        # images last: (G, F/G, OH*OW*N), so each kernel offset below adds runs of N
+        # values (a row of OW values with stride s is far slower to add in numpy)
+        images_last = dout.transpose(1, 2, 3, 0).reshape(groups, f // groups, oh * ow * n)
+        cols_images_last = np.matmul(kernels_t, images_last)                 # (G, K, OH*OW*N)
+        return _scatter_images_last(cols_images_last.reshape(groups * cg, kh, kw, oh, ow, n),
+                                    stride, dilation, padded_size)
+    # wide rows: offset (m, l) adds one contiguous run per image; the wrapped
+    # positions carry zeros (dout was zero-padded there)
+    cols = np.matmul(kernels_t, _channels_first(dout, groups, wp))             # (G, K, N*OH*Wp)
+    cols = cols.reshape(groups * cg, kh, kw, n, oh * wp)
+    spare = 1 if dw * (kw - 1) > 0 else 0
+    dxp = np.zeros((groups * cg, n, (hp + spare) * wp), dtype=cols.dtype)
+    for m in range(kh):
+        for l in range(kw):
+            start = m * dh * wp + l * dw
+            dxp[:, :, start:start + oh * wp] += cols[:, m, l]
+    dxp = dxp.reshape(groups * cg, n, hp + spare, wp)[:, :, :hp]
+    return dxp.transpose(1, 0, 2, 3)
+
+
+def _scatter_images_last(cols, stride, dilation, padded_size):
+    """col2im of ``cols`` (C, kH, kW, OH, OW, N): (N, C, Hp, Wp), a transposed view."""
+    (sh, sw), (dh, dw), (hp, wp) = stride, dilation, padded_size
+    c, kh, kw, oh, ow, n = cols.shape
+    dxp = np.zeros((c, hp, wp, n), dtype=cols.dtype)
     for m in range(kh):
         rows = slice(m * dh, m * dh + sh * (oh - 1) + 1, sh)
         for l in range(kw):
             columns = slice(l * dw, l * dw + sw * (ow - 1) + 1, sw)
-            dxp[:, :, rows, columns] += cols[:, m, l]
-    return dxp.transpose(1, 0, 2, 3)
+            dxp[:, rows, columns] += cols[:, m, l]
+    return dxp.transpose(3, 0, 1, 2)

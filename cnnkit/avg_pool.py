@@ -100,12 +100,26 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False,
     """
     x, geometry = _validated("avg_pool2d", x, kernel_size, stride, padding, ceil_mode,
                              count_include_pad)
-    cells = WindowCells(pad_for_windows(x, geometry, 0), geometry)
-    offsets = window_offsets(geometry)
-    total = cells[offsets[0]].copy()
-    for cell in offsets[1:]:
-        total += cells[cell]
+    total = _window_sums(pad_for_windows(x, geometry, 0), geometry)
     total /= _divisor_grid(x, geometry, count_include_pad)
+    return total
+
+
+def _window_sums(xp, geometry):
+    """Sum of every window of the padded input ``xp``, shape (N, C, OH, OW), a new array.
+
+    The sum is separable: first the ``kh`` rows of each window are added for every
+    column (shape (N, C, OH, Wp)), then ``kw`` columns of that, so ``kh + kw`` passes
+    instead of ``kh * kw``, and the first pass runs over whole contiguous rows.
+    """
+    (kh, kw), (sh, sw), (oh, ow) = geometry.kernel, geometry.stride, geometry.out_size
+    row_span, col_span = sh * (oh - 1) + 1, sw * (ow - 1) + 1
+    rows = xp[:, :, :row_span:sh].copy()
+    for a in range(1, kh):
+        rows += xp[:, :, a:a + row_span:sh]
+    total = rows[..., :col_span:sw].copy()
+    for b in range(1, kw):
+        total += rows[..., b:b + col_span:sw]
     return total
 
 

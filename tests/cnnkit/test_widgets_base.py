@@ -83,6 +83,27 @@ def test_figure_to_png_renders_and_closes():
     assert not plt.fignum_exists(figure.number)
 
 
+def test_pictures_off_closes_the_figure_unrendered_and_keeps_the_verdict(monkeypatch):
+    """With CNNKIT_PICTURES=0 (the grader's kernels), does an explorer skip only its picture?"""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from cnnkit.widgets.kernel_explorer import KernelExplorer
+
+    drawn = KernelExplorer()
+    monkeypatch.setenv(_base.PICTURES_VARIABLE, "0")
+    figure = plt.figure()
+    assert _base.figure_to_png(figure) == b""
+    assert not plt.fignum_exists(figure.number)
+    blind = KernelExplorer()
+    assert drawn.image.value[:4] == b"\x89PNG" and blind.image.value == b""
+    assert blind.image.layout.display == "none"
+    assert (blind.status_kind, blind.status_message) == (drawn.status_kind, drawn.status_message)
+    assert plt.get_fignums() == []
+
+
 def test_status_message_is_the_plain_text_of_the_status_line():
     """Can a graded check quote what the explorer says without HTML tags?"""
     explorer = Doubler(lambda x: x[99])
