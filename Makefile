@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 # Extras to install: `test` for the suite; CI adds `oracle` (PyTorch, SciPy) so that
-# the comparisons with PyTorch run instead of skipping: `make test EXTRAS=test,oracle`.
+# the comparisons with PyTorch run instead of skipping, `scale` and `postgres` the Dask and
+# PostgreSQL grading tests: `make test EXTRAS=test,oracle,scale,postgres`.
 EXTRAS ?= test
 comma  := ,
 STAMP  := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))

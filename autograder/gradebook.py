@@ -4,6 +4,7 @@ The assignment's cells are saved with nbgrader's own GenerateAssignment (into a
 throw-away release), then each result becomes a submission whose autograded
 scores are set from the result. Re-recording updates rows; nothing duplicates.
 Manual grading can then go on in nbgrader's formgrader with this database.
+Runs recording into one database take turns (:func:`autograder.gradebook_db.writer_lock`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,14 @@ from pathlib import Path
 
 def record_results(db_url: str, course, results: list[dict]) -> None:
     """Write ``results`` (see :func:`autograder.collect.collect_result`) into ``db_url``."""
+
+    from autograder.gradebook_db import writer_lock
+
+    with writer_lock(db_url):  # another run recording into the same database waits for this one
+        _record(db_url, course, results)
+
+
+def _record(db_url: str, course, results: list[dict]) -> None:
     from nbgrader.api import Gradebook
 
     from autograder.release import generate_into
