@@ -20,7 +20,9 @@ Failures:
   a grader error that says so (``KilledWorker``), not a hang;
 - a worker whose Python, numpy, nbgrader, cnnkit or autograder differs from
   the parent's returns a grader error naming the difference: its grades would
-  not match the cache key the parent files them under.
+  not match the cache key the parent files them under; so does a worker that
+  cannot sandbox the kernel when the run's limits say it must (its kernels
+  would otherwise fail as if the notebooks had killed them).
 
 Workers: ``dask worker tcp://HOST:PORT --nthreads 1`` on a machine with this
 package installed (``pip install '.[scale]'``) and bubblewrap (``--sandbox``
@@ -154,6 +156,8 @@ def grade_remote(remote: RemoteTask) -> dict:
     """
     import shutil
 
+    from autograder.sandbox import sandbox_problem
+
     with _LOCK:  # a Worker changes process-wide state: one notebook at a time per process
         try:
             state = _worker_state()
@@ -161,6 +165,9 @@ def grade_remote(remote: RemoteTask) -> dict:
                 return grader_error(remote.task, f"worker {_worker_name()} grades with a different "
                                                  f"{_differences(state['environment'], remote.environment)} "
                                                  "than the parent: install the same course and packages")
+            if remote.task.limits.sandbox and sandbox_problem():  # else every kernel would "die", a student's fault
+                return grader_error(remote.task, f"worker {_worker_name()} cannot sandbox the kernel "
+                                                 f"(--sandbox is on): {sandbox_problem()}")
             task, inbox = _materialize(remote, state["files"])
         except Exception as error:
             return grader_error(remote.task, f"worker {_worker_name()}: {type(error).__name__}: {error}")
@@ -235,14 +242,13 @@ def grade_on_dask(tasks: list[Task], *, scheduler: str, on_result: Callable[[int
     try:
         from distributed import KilledWorker, as_completed
 
-        threaded = sorted(address for address, info in client.scheduler_info()["workers"].items()
-                          if info.get("nthreads", 1) > 1)
+        threaded = sorted(address for address, threads in client.nthreads().items() if threads > 1)
         if threaded:
             (stream or sys.stderr).write(f"dask: workers {', '.join(threaded)} have several threads; each "
                                          "process grades one notebook at a time (start them with --nthreads 1)\n")
         remotes, run = remote_tasks(tasks), uuid.uuid4().hex[:12]
         tries, index_of, submitted = [0] * len(tasks), {}, []
-        futures = as_completed()
+        futures = as_completed(loop=client.loop)
 
         def submit(index: int) -> None:
             tries[index] += 1

@@ -64,7 +64,13 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=12)
     parser.add_argument("--sandbox", choices=("auto", "on", "off"), default="auto",
                         help="grade with the kernel sandboxed or not (default: %(default)s, as the CLI)")
+    parser.add_argument("--scheduler", default=None, metavar="local|tcp://HOST:PORT",
+                        help="measure grading on Dask instead (benchmarks/bench_dask.py): 'local' starts "
+                             "1, then 2, workers here; an address measures that cluster")
     args = parser.parse_args()
+    if args.scheduler:
+        _dask_scaling(args)
+        return
     chapters = list_assignments(SOURCE_DIRECTORY) if SOURCE_DIRECTORY.is_dir() else []
     chapter = args.chapter or (chapters[0] if chapters else "99_fixture")
     source = SOURCE_DIRECTORY if chapter in chapters else FIXTURE
@@ -94,6 +100,15 @@ def main() -> None:
     print(f"CPU-bound projection on 2 idle cores: {2 * 60 / cpu_per_notebook:.1f} notebooks/min (goal >= 40)")
     if sandboxed:
         print("(sandbox on: the kernels' CPU time is not counted above; run --sandbox off for the CPU figures)")
+
+
+def _dask_scaling(args) -> None:
+    """``--scheduler``: notebooks/min on 1 and 2 Dask workers (see benchmarks/bench_dask.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_dask import scaling
+
+    scaling(args.chapter, args.copies, None if args.scheduler == "local" else args.scheduler)
+
 
 if __name__ == "__main__":
     main()

@@ -58,8 +58,11 @@ def test_a_dask_cluster_that_loses_a_worker_mid_run_gives_the_local_grades(bundl
         run = start_grade(submissions, "--out", out, "--scheduler", cluster.address, *LIMITS,
                           "--source", FIXTURE_SOURCE, env={**os.environ})
         try:
-            victim = wait_for(lambda: next((w for w in cluster.workers if _kernels_under(w.pid)), None), 300,
-                              "a dask worker running a grading kernel")
+            def grading_worker():
+                assert run.poll() is None, f"grade ended before a worker graded anything: {run.communicate()}"
+                return next((w for w in cluster.workers if _kernels_under(w.pid)), None)
+
+            victim = wait_for(grading_worker, 300, "a dask worker running a grading kernel")
             _kill_tree(victim)
             stdout, stderr = run.communicate(timeout=900)
         finally:
