@@ -44,6 +44,7 @@ def _record(url: str, students: list[str], start) -> None:
     record_results(url, course, results)
 
 
+@pytest.mark.slow  # two nbgrader GenerateAssignment runs
 def test_two_writers_at_once_into_a_fresh_gradebook_lose_nothing(gradebook_url):
     """Two processes recording into one new PostgreSQL gradebook at the same moment: is every row there?"""
     context = multiprocessing.get_context("spawn")
@@ -54,8 +55,12 @@ def test_two_writers_at_once_into_a_fresh_gradebook_lose_nothing(gradebook_url):
         writer.start()
     start.set()
     for writer in writers:
-        writer.join(120)
-    assert [writer.exitcode for writer in writers] == [0, 0], "a writer failed (see its traceback above)"
+        writer.join(600)
+        if writer.exitcode is None:
+            writer.kill()
+            writer.join()
+    codes = [writer.exitcode for writer in writers]
+    assert codes == [0, 0], f"writers exited {codes}: one failed (its traceback is above) or hung"
     scores = _scores(gradebook_url)
     assert sorted(scores) == sorted(batches[0] + batches[1])
     assert len({score for score, _ in scores.values()}) == 1 and next(iter(scores.values()))[0] > 0
