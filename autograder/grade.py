@@ -104,7 +104,7 @@ def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_D
         Where the preflight table goes.
     scheduler : str, optional
         A dask scheduler's address (``tcp://HOST:PORT``): grade on its workers
-        instead of ``jobs`` local processes (:mod:`autograder.distributed`).
+        instead of ``jobs`` local processes (:mod:`autograder.dask_grading`).
 
     Raises
     ------
@@ -125,7 +125,7 @@ def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_D
     if scheduler:
         from functools import partial
 
-        from autograder.distributed import grade_on_dask
+        from autograder.dask_grading import grade_on_dask
 
         grade_all = partial(grade_on_dask, scheduler=scheduler, stream=progress_stream)
     course = Course(source_directory)
