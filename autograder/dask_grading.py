@@ -32,6 +32,7 @@ notebook at a time (a lock makes sure); ``--nworkers N`` runs N processes.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import tempfile
@@ -44,6 +45,8 @@ from typing import Callable
 from autograder.errors import UsageError
 from autograder.worker import Task, grader_error, is_grader_error
 
+#: Submissions sent to the scheduler at a time (their notebooks and sources are in memory there).
+IN_FLIGHT = 256
 _LOCK = threading.Lock()
 _STATE: dict = {}
 
@@ -79,19 +82,29 @@ def _read_source(folder: Path) -> dict:
             if p.is_file() and not skipped & set(p.relative_to(folder).parts)}
 
 
-def remote_tasks(tasks: list[Task]) -> list[RemoteTask]:
-    """The :class:`RemoteTask` of each task, read from the parent's files."""
-    from autograder.cache import grading_environment, tree_digest
+class RemoteTasks:
+    """Makes the :class:`RemoteTask` of each task on demand, from the parent's files.
 
-    environment = json.dumps(grading_environment(), sort_keys=True)
-    sources = {}
-    for task in tasks:
-        if task.source_assignment not in sources:
+    Each chapter's source is read (and its digest taken) once; the notebooks
+    when their task is sent, so a large batch is not all in memory at once.
+    """
+
+    def __init__(self, tasks: list[Task]):
+        from autograder.cache import grading_environment
+
+        self.tasks = tasks
+        self.environment = json.dumps(grading_environment(), sort_keys=True)
+        self._sources: dict = {}
+
+    def __getitem__(self, index: int) -> RemoteTask:
+        from autograder.cache import tree_digest
+
+        task = self.tasks[index]
+        if task.source_assignment not in self._sources:
             folder = Path(task.source_assignment)
-            sources[task.source_assignment] = (_read_source(folder), tree_digest(folder))
-    return [RemoteTask(task, {name: None if path is None else Path(path).read_bytes()
-                              for name, path in task.notebooks.items()},
-                       *sources[task.source_assignment], environment) for task in tasks]
+            self._sources[task.source_assignment] = (_read_source(folder), tree_digest(folder))
+        notebooks = {name: None if path is None else Path(path).read_bytes() for name, path in task.notebooks.items()}
+        return RemoteTask(task, notebooks, *self._sources[task.source_assignment], self.environment)
 
 
 def _worker_state() -> dict:
@@ -246,11 +259,14 @@ def grade_on_dask(tasks: list[Task], *, scheduler: str, on_result: Callable[[int
         if threaded:
             (stream or sys.stderr).write(f"dask: workers {', '.join(threaded)} have several threads; each "
                                          "process grades one notebook at a time (start them with --nthreads 1)\n")
-        remotes, run = remote_tasks(tasks), uuid.uuid4().hex[:12]
+        remotes, run = RemoteTasks(tasks), uuid.uuid4().hex[:12]
         tries, index_of, submitted = [0] * len(tasks), {}, []
         futures = as_completed(loop=client.loop)
+        waiting = iter(range(len(tasks)))
 
-        def submit(index: int) -> None:
+        def submit(index: int | None) -> None:
+            if index is None:
+                return
             tries[index] += 1
             future = client.submit(grade_remote, remotes[index], pure=False,
                                    key=f"autograder-{run}-{index}-{tries[index]}")
@@ -258,11 +274,11 @@ def grade_on_dask(tasks: list[Task], *, scheduler: str, on_result: Callable[[int
             submitted.append(future)
             futures.add(future)
 
-        for index in range(len(tasks)):
+        for index in itertools.islice(waiting, IN_FLIGHT):
             submit(index)
         try:
             for future in futures:
-                index = index_of[future.key]
+                index = index_of.pop(future.key)
                 try:
                     result = future.result()
                 except KilledWorker as error:  # dask already gave it to allowed-failures workers
@@ -276,6 +292,7 @@ def grade_on_dask(tasks: list[Task], *, scheduler: str, on_result: Callable[[int
                     continue
                 _write_feedback(tasks[index], result)
                 on_result(index, result)
+                submit(next(waiting, None))
         except BaseException:
             client.cancel(submitted)
             raise

@@ -68,7 +68,7 @@ def scaling(chapter: str | None = None, copies: int = 8, scheduler: str | None =
     chapter = chapter or ("01_convolution" if "01_convolution" in chapters else chapters[0] if chapters
                           else "99_fixture")
     source = SOURCE_DIRECTORY if chapter in chapters else FIXTURE
-    rows = []
+    rows, load = [], os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-dask-") as root:
         root = Path(root)
         subprocess.run([sys.executable, "-m", "autograder", "samples", chapter, "--out", str(root / "samples"),
@@ -89,7 +89,7 @@ def scaling(chapter: str | None = None, copies: int = 8, scheduler: str | None =
                     wall, seconds = grade_on(cluster.address, inbox, root / f"out{workers}", source)
                 rows.append((workers, wall, 60 * copies / wall, statistics.median(seconds)))
     print(f"chapter {chapter}, {copies} copies of the full solution on Dask, feedback on, "
-          f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+          f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores")
     print(f"{'dask workers':<14} {'seconds':>8} {'notebooks/min':>14} {'s/notebook on a worker':>24}")
     for workers, wall, rate, median in rows:
         print(f"{workers:<14} {wall:>8.1f} {rate:>14.1f} {median:>24.1f}")
