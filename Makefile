@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 # Extras to install: `test` for the suite; CI adds `oracle` (PyTorch, SciPy) so that
-# the comparisons with PyTorch run instead of skipping: `make test EXTRAS=test,oracle`.
+# the comparisons with PyTorch run instead of skipping, `scale` and `postgres` the Dask and
+# PostgreSQL grading tests: `make test EXTRAS=test,oracle,scale,postgres`.
 EXTRAS ?= test
 comma  := ,
 STAMP  := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
@@ -36,7 +37,7 @@ test-fast: install
 	$(PY) -m pytest -m "not browser and not slow"
 
 bench:
-	@$(MAKE) --no-print-directory install EXTRAS=test,oracle
+	@$(MAKE) --no-print-directory install EXTRAS=test,oracle,scale
 	@for script in benchmarks/bench_*.py; do \
 		echo "== $$script"; $(PY) $$script || exit 1; \
 	done

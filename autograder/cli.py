@@ -91,8 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where grades.csv, feedback/, gradebook.db and .results/ go")
     grade.add_argument("--jobs", type=_positive, default=1, metavar="N",
                        help="worker processes grading in parallel (default: %(default)s)")
+    grade.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                       help="grade on the workers of this dask scheduler instead of --jobs local "
+                            "processes (pip install '.[scale]'; see docs/scale.md)")
     grade.add_argument("--db", default=None, metavar="URL",
-                       help="gradebook database URL (default: sqlite DIR/gradebook.db; 'none' skips it)")
+                       help="gradebook database URL (default: sqlite DIR/gradebook.db; 'none' skips it; "
+                            "postgresql://USER@HOST:PORT/DB with pip install '.[postgres]')")
     grade.add_argument("--no-feedback", action="store_true", help="do not write feedback HTML")
     grade.add_argument("--force", action="store_true",
                        help="grade every submission again, ignoring the cached results in DIR/.results")
@@ -171,7 +175,7 @@ def _grade(args) -> int:
     rows = run_grade(args.submissions, args.out, source_directory=args.source, jobs=args.jobs,
                      limits=_limits(args), db_url=args.db, feedback=not args.no_feedback,
                      force=args.force, students=args.student, intake=_intake_options(args),
-                     preflight_stream=sys.stdout)
+                     preflight_stream=sys.stdout, scheduler=args.scheduler)
     print_summary(rows, sys.stdout)
     print(f"wrote {args.out / 'grades.csv'}")
     return 0

@@ -83,6 +83,8 @@ examples:
   python -m autograder export graded/
   python -m autograder grade exports/ --out graded/ --timeout 30 --memory 1024
   python -m autograder grade exports/ --out graded/ --sandbox on
+  python -m autograder grade exports/ --out graded/ --scheduler tcp://10.0.0.5:8786 \
+      --db postgresql://grader@db.example/gradebook
   python -m autograder grade exports/ --out graded/ --student alice --student 4242
   python -m autograder check course/01_convolution/01_convolution.ipynb
 

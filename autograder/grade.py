@@ -75,7 +75,7 @@ def _check_students(students, found) -> None:
 def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_DIRECTORY, jobs: int = 1,
               limits: Limits | None = None, db_url: str | None = None, feedback: bool = True,
               force: bool = False, students=(), progress_stream=None, intake: IntakeOptions | None = None,
-              preflight_stream=None) -> list[dict]:
+              preflight_stream=None, scheduler: str | None = None) -> list[dict]:
     """Grade every submission under ``submissions`` into ``out``; return this run's grades.csv rows.
 
     Intake runs first (its preflight goes to ``preflight_stream`` and ``out/preflight.txt``);
@@ -105,6 +105,9 @@ def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_D
         Course file, roster, pattern, assignment, strictness (:mod:`autograder.intake`).
     preflight_stream : file, optional
         Where the preflight table goes.
+    scheduler : str, optional
+        A dask scheduler's address (``tcp://HOST:PORT``): grade on its workers
+        instead of ``jobs`` local processes (:mod:`autograder.dask_grading`).
 
     Raises
     ------
@@ -115,11 +118,19 @@ def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_D
     GradebookNotWritten
         The results are saved and grades.csv written, but the gradebook could not be.
     """
+    from autograder.gradebook_db import check_database
     from autograder.pool import grade_all
 
     if not isinstance(jobs, int) or jobs < 1:
         raise UsageError(f"grade: --jobs must be a positive int, got {jobs!r}")
     limits = limits or Limits()
+    check_database(db_url)
+    if scheduler:
+        from functools import partial
+
+        from autograder.dask_grading import grade_on_dask
+
+        grade_all = partial(grade_on_dask, scheduler=scheduler, stream=progress_stream)
     course = Course(source_directory)
     out = Path(out)
     cache = ResultCache(out / ".results", course.digests, limits)

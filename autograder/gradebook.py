@@ -7,6 +7,7 @@ cell with a hand score keeps it and stays graded, unless the answer it judged
 changed (a new submission), when it is flagged for review as nbgrader does
 (the score stays; formgrader shows "needs manual grade" until it is saved again).
 :func:`hand_grades` reads them back for grades.csv and the feedback.
+Runs recording into one database take turns (:func:`autograder.gradebook_db.writer_lock`).
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ def record_results(db_url: str, course, records: list[dict]) -> None:
         ``timestamp`` (the exchange's timestamp text or None), ``review`` (grade_ids
         whose hand score judged an answer that has since changed) and ``name``.
     """
+    from autograder.gradebook_db import writer_lock
+
+    with writer_lock(db_url):  # another run recording into the same database waits for this one
+        _record(db_url, course, records)
+
+
+def _record(db_url: str, course, records: list[dict]) -> None:
     import warnings
 
     from nbgrader.api import Gradebook

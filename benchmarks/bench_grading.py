@@ -129,9 +129,16 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=2, help="students handing in every chapter (default: 2)")
     parser.add_argument("--sandbox", choices=("auto", "on", "off"), default="auto",
                         help="the grader's kernel sandbox (default: %(default)s, as the CLI)")
+    parser.add_argument("--scheduler", default=None, metavar="local|tcp://HOST:PORT",
+                        help="measure grading on Dask instead (benchmarks/bench_dask.py, chapter 01, "
+                             "at least 8 copies): 'local' starts 1, then 2, workers here; an address "
+                             "measures that cluster")
     args = parser.parse_args()
     if args.copies < 1:
         parser.error(f"--copies must be at least 1, got {args.copies}")
+    if args.scheduler:
+        _dask_scaling(args)
+        return
     chapters = list_assignments(SOURCE_DIRECTORY)
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as root:
         root = Path(root)
@@ -163,6 +170,14 @@ def main() -> None:
           f"{2 * 60 * count / cpu:.1f} notebooks/min on 2 idle cores (goal >= 40)")
     if args.sandbox != "off":
         print("(sandbox may be on: its kernels' CPU is not counted; --sandbox off for the CPU figures)")
+
+
+def _dask_scaling(args) -> None:
+    """``--scheduler``: notebooks/min on 1 and 2 Dask workers (see benchmarks/bench_dask.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_dask import scaling
+
+    scaling(None, max(8, args.copies), None if args.scheduler == "local" else args.scheduler)
 
 
 if __name__ == "__main__":
