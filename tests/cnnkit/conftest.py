@@ -1,11 +1,9 @@
 """Shared fixtures of the cnnkit tests."""
 
-import functools
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+
+from bank_entries import assert_reproduces, bank_function, load_bank
 
 from cnnkit import _im2col
 
@@ -71,28 +69,10 @@ def im2col_layout(request, monkeypatch):
     return request.param
 
 
-BANKS = Path(__file__).resolve().parents[1] / "banks"
-
-
-@functools.lru_cache(maxsize=None)
-def _bank(chapter: str) -> dict:
-    spec = importlib.util.spec_from_file_location(f"bank_{chapter}", BANKS / f"{chapter}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.EXERCISES
-
-
-def _outcome(function, args):
-    try:
-        return np.asarray(function(*args), dtype=float)
-    except Exception as error:  # a mistake may fail exactly where its bank entry fails
-        return type(error)
-
-
 @pytest.fixture
 def bank():
-    """The EXERCISES dict of a bank: ``bank("01_convolution")["corr2d"]["wrong"]``."""
-    return _bank
+    """The EXERCISES dict of a bank: ``bank("01_convolution")["corr2d"]["wrong"]`` (``bank_entries.load_bank``)."""
+    return load_bank
 
 
 @pytest.fixture
@@ -101,24 +81,13 @@ def reproduces_bank_entry():
 
     Call ``reproduces_bank_entry(mistake, chapter, exercise, entry, inputs, reference,
     namespace={...})``: the entry's source is run with ``np`` (and ``namespace``,
-    e.g. the other exercises' solutions); on every tuple of ``inputs`` both must
-    raise or give the same array, and on at least one the entry must differ from
-    ``reference`` (else the inputs do not show the mistake).
+    e.g. the other exercises' solutions); on every tuple of positional ``inputs`` both
+    must raise or give the same result, and on at least one the entry must differ from
+    ``reference`` (else the inputs do not show the mistake). The work is
+    ``bank_entries.assert_reproduces``'s.
     """
     def check(mistake, chapter, exercise, entry, inputs, reference, namespace=None):
-        scope = {"np": np, **(namespace or {})}
-        exec(_bank(chapter)[exercise]["wrong"][entry], scope)
-        wrong, differs = scope[exercise], False
-        for args in inputs:
-            from_bank, from_mistake = _outcome(wrong, args), _outcome(mistake, args)
-            if isinstance(from_bank, type):
-                assert isinstance(from_mistake, type), f"{entry} raised {from_bank.__name__}, the mistake did not"
-                continue
-            assert not isinstance(from_mistake, type), f"the mistake raised {from_mistake.__name__}, {entry} did not"
-            assert from_mistake.shape == from_bank.shape, (from_mistake.shape, from_bank.shape)
-            np.testing.assert_allclose(from_mistake, from_bank, rtol=1e-10, atol=1e-10)
-            expected = _outcome(reference, args)
-            differs |= from_bank.shape != expected.shape or not np.allclose(from_bank, expected)
-        assert differs, f"{entry} agrees with the reference on every input: the inputs miss the mistake"
+        assert_reproduces(mistake, bank_function(chapter, exercise, entry, namespace), reference,
+                          [(tuple(args), {}) for args in inputs], entry=entry)
 
     return check

@@ -185,7 +185,7 @@ def test_bad_input(op, args, kwargs, error, match):
 
 @pytest.mark.parametrize("op", [conv2d_backward, conv2d_backward_loops])
 def test_backward_rejects_dout_of_the_wrong_shape(op):
-    """dout must be shaped like the forward's output, (N, F, Ho, Wo)."""
+    """dout must be shaped like the forward's output, (N, F, OH, OW)."""
     with pytest.raises(ValueError, match=op.__name__ + r": dout must have the forward output's "
                                           r"shape \(N, F, OH, OW\) = \(2, 3, 4, 4\), "
                                           r"got \(2, 3, 6, 6\)"):

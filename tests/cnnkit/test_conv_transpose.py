@@ -197,7 +197,7 @@ def test_bad_input(op, args, kwargs, error, match):
 
 @pytest.mark.parametrize("op", [conv_transpose2d_backward, conv_transpose2d_backward_loops])
 def test_backward_rejects_dout_of_the_wrong_shape(op):
-    """dout must be shaped like the forward's output, (N, C_out, Ho, Wo)."""
+    """dout must be shaped like the forward's output, (N, C_out, OH, OW)."""
     with pytest.raises(ValueError, match=op.__name__ + r": dout must have the forward output's "
                                           r"shape \(N, C_out, OH, OW\) = \(2, 2, 5, 5\), "
                                           r"got \(2, 2, 3, 3\)"):
