@@ -18,6 +18,15 @@ def rng():
 
 
 @pytest.fixture
+def map_4x4():
+    """The 4x4 feature map of the max and average pooling hand examples, shape (1, 1, 4, 4)."""
+    return np.array([[1., 3., 2., 0.],
+                     [4., 2., 1., 5.],
+                     [0., 1., 7., 2.],
+                     [6., 2., 3., 3.]]).reshape(1, 1, 4, 4)
+
+
+@pytest.fixture
 def torch():
     """PyTorch with 2 threads, or a visible skip when it is not installed."""
     module = pytest.importorskip("torch", reason="PyTorch is the reference peer for this test")
@@ -89,5 +98,40 @@ def reproduces_bank_entry():
     def check(mistake, chapter, exercise, entry, inputs, reference, namespace=None):
         assert_reproduces(mistake, bank_function(chapter, exercise, entry, namespace), reference,
                           [(tuple(args), {}) for args in inputs], entry=entry)
+
+    return check
+
+
+@pytest.fixture
+def loops_agree(rng):
+    """``loops_agree(fast, loops, x, w, b, **kwargs)``: a conv op and its loop twin agree, forward and backward.
+
+    ``fast`` and ``loops`` are ``(forward, backward)`` pairs (``conv2d, conv2d_backward``);
+    the backward passes get the same random ``dout`` and must agree on every gradient.
+    """
+    def check(fast, loops, x, w, b, **kwargs):
+        out = fast[0](x, w, b, **kwargs)
+        np.testing.assert_allclose(out, loops[0](x, w, b, **kwargs), rtol=1e-10, atol=1e-12)
+        dout = rng.standard_normal(out.shape)
+        for got, expected in zip(fast[1](dout, x, w, **kwargs), loops[1](dout, x, w, **kwargs)):
+            np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+
+    return check
+
+
+@pytest.fixture
+def agrees_with_torch(torch_run, assert_matches, rng):
+    """``agrees_with_torch(name, forward, backward, x, w, b, **kwargs)``: output and dx, dw, db as PyTorch's.
+
+    ``name`` is the ``torch.nn.functional`` op; the comparison is :func:`assert_matches` in
+    ``x``'s dtype, relative to each result's scale.
+    """
+    def check(name, forward, backward, x, w, b, **kwargs):
+        out = forward(x, w, b, **kwargs)
+        dout = rng.standard_normal(out.shape).astype(x.dtype)
+        ours = [out, *backward(dout, x, w, **kwargs)]
+        theirs = torch_run(name, dout, [x, w, b], **kwargs)
+        for what, got, expected in zip(("out", "dx", "dw", "db"), ours, theirs):
+            assert_matches(got, expected, x.dtype, f"{what} of {x.shape} * {w.shape}, {kwargs}")
 
     return check
