@@ -196,7 +196,7 @@ def _disagreement(name: str, function: Callable | None, args, kwargs) -> str | N
     import cnnkit
 
     if function is None:
-        return "yours is not given"
+        return f"your {name} is not given"
     outcome = call_learner(function, copy.deepcopy(args), kwargs, name=name)
     if outcome.kind != "ok":
         return outcome.message
