@@ -56,8 +56,8 @@ def test_the_two_packages_are_installed_from_this_checkout():
 
 #: Imported where the grader drives nbgrader, but the notebook stack's own API: installed and
 #: pinned by nbgrader and jupyterlab, so declaring them again could only conflict.
-NOTEBOOK_STACK = {"IPython", "ipykernel", "jupyter_client", "nbclient", "nbconvert", "nbformat", "sqlalchemy",
-                  "traitlets"}
+NOTEBOOK_STACK = {"IPython", "ipykernel", "jinja2", "jupyter_client", "nbclient", "nbconvert", "nbformat",
+                  "sqlalchemy", "traitlets"}
 #: Declared but run rather than imported: ``python -m jupyterlab`` (tools/lab.py).
 APPLICATIONS = {"jupyterlab"}
 SOURCES = ("cnnkit", "autograder", "tests", "benchmarks", "tools")

@@ -35,7 +35,7 @@ def _windows(dout, stride, kernel):
 
 # ---------------------------------------------------------------- conv2d_backward
 def _stride_ignored(dout, x, w, stride=1, padding=0):
-    """Windows at (i, j): the stride-1 backward of a dout that fills only the top-left Ho x Wo outputs."""
+    """Windows at (i, j): the stride-1 backward of a dout that fills only the top-left OH x OW outputs."""
     full = np.zeros(dout.shape[:2] + tuple(s + 2 * padding - k + 1 for s, k in zip(x.shape[2:], w.shape[2:])))
     full[:, :, :dout.shape[2], :dout.shape[3]] = dout
     return cnnkit.conv2d_backward(full, x, w, stride=1, padding=padding)

@@ -20,6 +20,8 @@ from functools import partial
 
 import numpy as np
 
+from cnnkit.sizes import window_count
+
 __all__ = ["CONV_TRANSPOSE2D", "CONV_MATRIX", "BILINEAR_KERNEL"]
 
 
@@ -55,7 +57,7 @@ def _scatter(x, w, b=None, stride=1, padding=0, output_padding=0, *, step=None, 
 
     Returns
     -------
-    y : ndarray, shape (N, C_out, Ho, Wo)
+    y : ndarray, shape (N, C_out, OH, OW)
     """
     step = stride if step is None else step
     extra = output_padding if extra is None else extra
@@ -73,16 +75,16 @@ def _scatter(x, w, b=None, stride=1, padding=0, output_padding=0, *, step=None, 
                 full[window] = stamp
             else:
                 full[window] += stamp
-    ho = (h - 1) * step - 2 * padding + kh + extra
-    wo = (width - 1) * step - 2 * padding + kw + extra
+    oh = (h - 1) * step - 2 * padding + kh + extra
+    ow = (width - 1) * step - 2 * padding + kw + extra
     if crop == "end only":
-        y = full[:, :, :ho, :wo]
+        y = full[:, :, :oh, :ow]
     elif crop == "pad instead":
         y = np.pad(full, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     elif late_output_padding:
-        y = full[:, :, padding:padding + ho - extra, padding:padding + wo - extra]
+        y = full[:, :, padding:padding + oh - extra, padding:padding + ow - extra]
     else:
-        y = full[:, :, padding:padding + ho, padding:padding + wo]
+        y = full[:, :, padding:padding + oh, padding:padding + ow]
     if b is not None and not bias_ignored:
         y = y + b[None, :, None, None]
     if late_output_padding:
@@ -126,8 +128,8 @@ def _matrix(input_shape, w, stride=1, padding=0, *, step=None, wrap=False, colum
         Taps on the padding wrap around to the other side instead of being left out.
     column_stride : {"W", "H"}, optional
         Length of an input row in the column index ``r * row_length + q`` (``"W"`` is right).
-    row_stride : {"Wo", "Ho"}, optional
-        Length of an output row in the row index ``i * length + j`` (``"Wo"`` is right).
+    row_stride : {"OW", "OH"}, optional
+        Length of an output row in the row index ``i * length + j`` (``"OW"`` is right).
     padded_columns : bool
         Columns index the padded input, ``(H + 2p)(W + 2p)`` of them.
     flip : bool
@@ -135,19 +137,19 @@ def _matrix(input_shape, w, stride=1, padding=0, *, step=None, wrap=False, colum
 
     Returns
     -------
-    C : ndarray, shape (Ho * Wo, H * W) (or (Ho * Wo, (H + 2p)(W + 2p)))
+    C : ndarray, shape (OH * OW, H * W) (or (OH * OW, (H + 2p)(W + 2p)))
     """
     h, width = input_shape
     kh, kw = np.shape(w)
     step = stride if step is None else step
     kernel = np.asarray(w)[::-1, ::-1] if flip else np.asarray(w)
-    ho, wo = (h + 2 * padding - kh) // stride + 1, (width + 2 * padding - kw) // stride + 1
-    rows_of = {"Ho": ho}.get(row_stride, wo)
+    oh, ow = window_count(h, kh, stride, padding), window_count(width, kw, stride, padding)
+    rows_of = {"OH": oh}.get(row_stride, ow)
     hp, wp = (h + 2 * padding, width + 2 * padding) if padded_columns else (h, width)
     line = {"H": hp}.get(column_stride, wp)
-    matrix = np.zeros((ho * wo, hp * wp))
-    for i in range(ho):
-        for j in range(wo):
+    matrix = np.zeros((oh * ow, hp * wp))
+    for i in range(oh):
+        for j in range(ow):
             for m in range(kh):
                 for l in range(kw):
                     r, q = i * step + m, j * step + l
@@ -163,7 +165,7 @@ def _matrix(input_shape, w, stride=1, padding=0, *, step=None, wrap=False, colum
 
 #: Known wrong versions of ``conv_matrix(input_shape, w, stride=1, padding=0)``.
 CONV_MATRIX = {
-    "the matrix is returned transposed, shape (H*W, Ho*Wo) instead of (Ho*Wo, H*W)":
+    "the matrix is returned transposed, shape (H*W, OH*OW) instead of (OH*OW, H*W)":
         lambda *args, **kwargs: _matrix(*args, **kwargs).T,
     "the windows move 1 cell at a time, ignoring the stride (C has the right size)": partial(_matrix, step=1),
     "the kernel is rotated by 180° (C holds w as it is)": partial(_matrix, flip=True),
@@ -173,8 +175,8 @@ CONV_MATRIX = {
         partial(_matrix, padded_columns=True),
     "the column of input pixel (r, q) is r * H + q instead of r * W + q (a row of the input has W pixels)":
         partial(_matrix, column_stride="H"),
-    "the row of output (i, j) is i * Ho + j instead of i * Wo + j (a row of the output has Wo cells)":
-        partial(_matrix, row_stride="Ho"),
+    "the row of output (i, j) is i * OH + j instead of i * OW + j (a row of the output has OW cells)":
+        partial(_matrix, row_stride="OH"),
 }
 
 

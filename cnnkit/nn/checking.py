@@ -14,26 +14,19 @@ cnnkit's four, which the chapter's training runs on.
 from __future__ import annotations
 
 import copy
-import warnings
 from typing import Callable
 
 import numpy as np
 
-from cnnkit.checking import ForbiddenCall, assert_close, forbid
+from cnnkit.checking import assert_close, call_learner, describe_mismatch, forbid
+from cnnkit.checking.diagnosis import run_quietly
 
 __all__ = ["check_layer", "choose_ops", "cnnkit_ops", "known_layer_outputs", "not_written", "PROBES"]
 
 
 def _run(call: str, function, *args, hint: str | None = None):
-    try:
-        return function(*args)
-    except NotImplementedError:
-        raise AssertionError(f"{call} is not implemented yet") from None
-    except ForbiddenCall:
-        raise
-    except Exception as error:  # the learner's bug, reported in one line, with the usual cause
-        raise AssertionError(f"{call} raised {type(error).__name__}: {error}"
-                             + (f"\nHint: {hint}" if hint else "")) from None
+    """``function(*args)`` through :func:`cnnkit.checking.call_learner`; an AssertionError unless it returns."""
+    return call_learner(function, args, name=call, none_is_error=False).value_or_raise(hint)
 
 
 def _share_weights(layer, reference, name: str) -> None:
@@ -75,12 +68,9 @@ class _KnownMistakes:
         if self._stages is None:
             self._stages = {}
             for description, twin in self._twins.items():
-                try:
-                    with warnings.catch_warnings(), np.errstate(all="ignore"):
-                        warnings.simplefilter("ignore")
-                        self._stages[description] = _stages(twin, self._x, dout, self._backward)
-                except (Exception, ForbiddenCall):  # a mistake that cannot run here cannot be the learner's
-                    continue
+                ran, stages = run_quietly(_stages, twin, self._x, dout, self._backward)
+                if ran:  # a mistake that cannot run here cannot be the learner's
+                    self._stages[description] = stages
         return {d: stages[stage] for d, stages in self._stages.items() if stage in stages}
 
 
@@ -201,27 +191,24 @@ def _probes():
 PROBES = tuple(_probes())
 
 
-def _verdict(name: str, function: Callable | None, args, kwargs) -> str | None:
+def _disagreement(name: str, function: Callable | None, args, kwargs) -> str | None:
     """None if ``function`` agrees with cnnkit on the probe, else why it does not."""
     import cnnkit
-    from cnnkit.checking import describe_mismatch
 
     if function is None:
-        return "not given"
-    try:
-        given = function(*copy.deepcopy(args), **kwargs)
-    except NotImplementedError:
-        return "not written yet"
-    except Exception as error:  # reported, then cnnkit's is used
-        return f"raised {type(error).__name__}: {error}"
+        return f"your {name} is not given"
+    outcome = call_learner(function, copy.deepcopy(args), kwargs, name=name)
+    if outcome.kind != "ok":
+        return outcome.message
+    given = outcome.value
     expected = getattr(cnnkit, name)(*copy.deepcopy(args), **kwargs)
     pairs = zip(given, expected) if isinstance(expected, tuple) else [(given, expected)]
     for got, want in pairs:
         if np.shape(got) != np.shape(want):
-            return f"gave shape {np.shape(got)}, expected {np.shape(want)}"
+            return f"your {name} gave shape {np.shape(got)}, expected {np.shape(want)}"
         problem = describe_mismatch(got, want)
         if problem:
-            return f"differs from cnnkit: {problem}"
+            return f"your {name} differs from cnnkit: {problem}"
     return None
 
 
@@ -248,10 +235,10 @@ def choose_ops(own: dict, verbose: bool = True) -> dict:
         raise ValueError(f"choose_ops: no probe for {sorted(unknown)}; known names are {list(PROBES)}")
     chosen = {}
     for name, (args, kwargs) in _probes().items():
-        problem = _verdict(name, own.get(name), args, kwargs)
+        problem = _disagreement(name, own.get(name), args, kwargs)
         chosen[name] = getattr(cnnkit, name) if problem else own[name]
         if verbose:
-            print(f"{name:20s}: " + ("yours" if problem is None else f"cnnkit's (yours {problem})"))
+            print(f"{name:20s}: " + ("yours" if problem is None else f"cnnkit's ({problem})"))
     return chosen
 
 

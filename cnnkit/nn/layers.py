@@ -137,13 +137,13 @@ class Conv2d(Layer):
         self.x = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        """x : (N, C, H, W) -> (N, F, Ho, Wo)."""
+        """x : (N, C, H, W) -> (N, F, OH, OW)."""
         self.x = x
         return self.forward_fn(x, self.weight.value, self.bias.value,
                                stride=self.stride, padding=self.padding)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        """dout : (N, F, Ho, Wo) -> dx : (N, C, H, W); adds to weight.grad and bias.grad."""
+        """dout : (N, F, OH, OW) -> dx : (N, C, H, W); adds to weight.grad and bias.grad."""
         self._check_forward_ran("x")
         dx, dw, db = self.backward_fn(dout, self.x, self.weight.value,
                                       stride=self.stride, padding=self.padding)
@@ -169,12 +169,12 @@ class _Pool2d(Layer):
         self.x = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        """x : (N, C, H, W) -> (N, C, Ho, Wo)."""
+        """x : (N, C, H, W) -> (N, C, OH, OW)."""
         self.x = x
         return self.forward_fn(x, self.kernel_size, stride=self.stride, padding=self.padding)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        """dout : (N, C, Ho, Wo) -> dx : (N, C, H, W)."""
+        """dout : (N, C, OH, OW) -> dx : (N, C, H, W)."""
         self._check_forward_ran("x")
         return self.backward_fn(dout, self.x, self.kernel_size, stride=self.stride,
                                 padding=self.padding)

@@ -20,12 +20,11 @@ import contextlib
 import html
 import io
 import os
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
-from cnnkit.checking import describe_mismatch
+from cnnkit.checking import Outcome, call_learner, describe_mismatch
 
 STATUS_KINDS = ("ok", "differs", "missing", "error")
 
@@ -44,52 +43,26 @@ def ipywidgets():
     return widgets
 
 
-@dataclass
-class Outcome:
-    """What calling a student's function gave.
+def call_student(function: Callable | None, *args, name: str = "function", **kwargs) -> Outcome:
+    """Call the learner's ``function``: :func:`cnnkit.checking.call_learner`, as an explorer calls it.
 
-    Attributes
-    ----------
-    kind : str
-        ``"ok"`` (returned a value), ``"missing"`` (not written yet) or ``"error"``.
-    value : Any
-        The returned value when ``kind == "ok"``.
-    message : str
-        A one-line explanation for the status line.
+    ``name`` is the bare name ("corr2d"): messages say "your corr2d ...".
     """
-
-    kind: str
-    value: Any = None
-    message: str = ""
+    return call_learner(function, args, kwargs, name=name)
 
 
-def call_student(function: Callable | None, *args, name: str = "your function", **kwargs) -> Outcome:
-    """Call ``function``; turn "not written yet" and exceptions into an :class:`Outcome`."""
-    if function is None:
-        return Outcome("missing", message=f"{name} is not implemented yet: write it above and run its cell")
-    try:
-        value = function(*args, **kwargs)
-    except NotImplementedError:
-        return Outcome("missing", message=f"{name} is not implemented yet: write it above and run its cell")
-    except Exception as error:  # shown to the student as one line, never a traceback
-        return Outcome("error", message=f"{name} raised {type(error).__name__}: {error}")
-    if value is None:
-        return Outcome("error", message=f"{name} returned None: did you forget to `return` the result?")
-    return Outcome("ok", value=value)
-
-
-def compare_outcome(outcome: Outcome, expected, *, name: str = "your function") -> tuple[str, str]:
-    """Compare a student's outcome with the reference result: ``(kind, message)``."""
+def compare_outcome(outcome: Outcome, expected, *, name: str = "function") -> tuple[str, str]:
+    """Compare a learner's outcome with the reference result: ``(kind, message)``."""
     if outcome.kind != "ok":
         return outcome.kind, outcome.message
     actual = np.asarray(outcome.value, dtype=float)
     expected = np.asarray(expected, dtype=float)
     if actual.shape != expected.shape:
-        return "differs", f"{name} gave shape {actual.shape}, the reference gives {expected.shape}"
+        return "differs", f"your {name} gave shape {actual.shape}, the reference gives {expected.shape}"
     problem = describe_mismatch(actual, expected)
     if problem is None:
-        return "ok", f"{name} matches the reference"
-    return "differs", f"{name} differs from the reference: {problem}"
+        return "ok", f"your {name} matches the reference"
+    return "differs", f"your {name} differs from the reference: {problem}"
 
 
 #: Environment variable that turns the explorers' pictures off ("0"); the grader sets it in

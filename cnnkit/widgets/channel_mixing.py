@@ -124,7 +124,7 @@ class ChannelMixingExplorer(Explorer):
         self.pixel_input = self.x[0, :, row, col]
         self.pixel_result = w @ self.pixel_input
         outcome = call_student(self.student, self.x, w, name="conv1x1")
-        kind, message = compare_outcome(outcome, self.reference_output, name="your conv1x1")
+        kind, message = compare_outcome(outcome, self.reference_output, name="conv1x1")
         self.student_output = np.asarray(outcome.value, dtype=float) if kind == "ok" else None
         if kind == "ok":
             values = ", ".join(f"{v:.3f}" for v in self.student_output[0, :, row, col])

@@ -67,7 +67,7 @@ class GradientPathsExplorer(Explorer):
     student_map, reference_map : ndarray or None
         What is compared: in ``"output -> inputs"`` mode the ``dx`` of a one-hot
         upstream gradient, shape (6, 6); in ``"input -> outputs"`` mode
-        ``d out / d x[row, col]`` for every output cell, shape (Ho, Wo).
+        ``d out / d x[row, col]`` for every output cell, shape (OH, OW).
     touched : list of (int, int)
         Cells where the reference map is non-zero: the inputs the selected output
         touched, or the outputs the selected input reaches.
@@ -160,7 +160,7 @@ class GradientPathsExplorer(Explorer):
         self.touched = [tuple(int(v) for v in c) for c in np.argwhere(self.reference_map != 0)]
         student = self._maps(self.student, mode, cell, out, w, s, p)
         self.student_map = student.value if student.kind == "ok" else None
-        kind, message = compare_outcome(student, self.reference_map, name="your conv2d_backward")
+        kind, message = compare_outcome(student, self.reference_map, name="conv2d_backward")
         if kind == "ok":
             noun, verb = ("input", "touched") if mode == MODES[0] else ("output", "reached")
             message += f" ({_count(len(self.touched), noun)} {verb})"

@@ -153,8 +153,8 @@ class KernelExplorer(Explorer):
         self.kernel = kernel
         self.reference_output = np.asarray(self.reference(x, kernel))
         self._fit_sliders(*self.reference_output.shape)
-        outcome = call_student(self.student, x, kernel, name="your corr2d")
-        kind, message = compare_outcome(outcome, self.reference_output, name="your corr2d")
+        outcome = call_student(self.student, x, kernel, name="corr2d")
+        kind, message = compare_outcome(outcome, self.reference_output, name="corr2d")
         self.student_output = np.asarray(outcome.value, dtype=float) if outcome.kind == "ok" else None
         self._draw(x, kernel)
         self.set_status(kind, message)

@@ -105,7 +105,7 @@ class OutputSizeExplorer(Explorer):
     def _compare(self, student, v) -> None:
         outcome = call_student(student, v["size"], v["kernel_size"], stride=v["stride"],
                                padding=v["padding"], dilation=v["dilation"],
-                               name="your conv_output_size")
+                               name="conv_output_size")
         expected = self.output_size
         if outcome.kind == "missing":
             self.set_status("missing", outcome.message)

@@ -93,7 +93,7 @@ class PoolingExplorer(Explorer):
         batch = self.x[None, None]
         self.reference_output = reference(batch, k, stride=s, padding=p)[0, 0]
         self.padded = np.pad(self.x, p, constant_values=-np.inf if mode == "max" else 0.0)
-        name = f"your {mode}_pool2d"
+        name = f"{mode}_pool2d"
         outcome = call_student(self.students[mode], batch.copy(), k, stride=s, padding=p, name=name)
         kind, message = compare_outcome(outcome, self.reference_output[None, None], name=name)
         self.student_output = None

@@ -97,7 +97,7 @@ class ScatterAddExplorer(Explorer):
             outcome = call_student(self.student, partial[None, None], w[None, None], stride=s,
                                    name="conv_transpose2d")
         kind, message = compare_outcome(outcome, self.reference_output[None, None],
-                                        name="your conv_transpose2d")
+                                        name="conv_transpose2d")
         self.student_output = np.asarray(outcome.value, dtype=float)[0, 0] if kind in ("ok", "differs") \
             and np.shape(outcome.value) == (1, 1) + self.reference_output.shape else None
         self.counts = overlap_counts(self.x.shape, k, s)

@@ -72,8 +72,7 @@ class NetworkCheckExplorer(Explorer):
         return np.random.default_rng(1).random((batch, channels, 8, 8))
 
     def refresh(self) -> None:
-        outcome = call_student(self.build_network, name="your network") if self.build_network \
-            else call_student(None, name="your network")
+        outcome = call_student(self.build_network, name="network")
         if outcome.kind != "ok":
             self.rows = []
             self.table.value = ""
@@ -143,7 +142,7 @@ class DigitExplorer(Explorer):
         if self._wrong is None:
             import cnnkit.nn as nn
 
-            outcome = call_student(lambda: nn.predict(self.model, self.images), name="your network's forward")
+            outcome = call_student(lambda: nn.predict(self.model, self.images), name="network's forward")
             if outcome.kind != "ok":
                 return None
             self._wrong = np.flatnonzero(np.asarray(outcome.value).argmax(axis=1) != self.labels)
@@ -170,7 +169,7 @@ class DigitExplorer(Explorer):
         index = self.controls["index"].value
         image, label = self.images[index:index + 1], int(self.labels[index])
         forward = getattr(self.model, "forward", None)
-        outcome = call_student(forward, image, name="your network's forward")
+        outcome = call_student(forward, image, name="network's forward")
         if outcome.kind != "ok":
             self.prediction = None
             self.set_status(outcome.kind, outcome.message)

@@ -9,6 +9,7 @@ that are tuples (``dx, dw, db``) included.
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib.util
 from pathlib import Path
@@ -35,39 +36,53 @@ def bank_function(chapter: str, exercise: str, entry: str, namespace: dict | Non
 
 
 def outcome(function, args, kwargs):
-    """What ``function`` returns (a tuple stays a tuple of arrays), or the type of what it raised."""
+    """What ``function`` returns as float arrays (a tuple stays a tuple), or the type of what it raised.
+
+    A result that is not numeric (None, a forgotten ``return``) counts as raising TypeError.
+    """
     try:
         value = function(*args, **kwargs)
-    except Exception as error:
+        if isinstance(value, tuple):
+            return tuple(np.asarray(v, dtype=float) for v in value)
+        return np.asarray(value, dtype=float)
+    except Exception as error:  # a mistake may fail exactly where its bank entry fails
         return type(error)
-    return tuple(np.asarray(v) for v in value) if isinstance(value, tuple) else np.asarray(value)
 
 
-def same(a, b) -> bool:
-    """Equal results: both raised, or same structure, shapes and values (to 1e-10)."""
+def same(a, b, rtol: float = 1e-10, atol: float = 1e-10) -> bool:
+    """Equal results: both raised, or same structure, shapes and values (to 1e-10 by default)."""
     if isinstance(a, type) or isinstance(b, type):
         return isinstance(a, type) and isinstance(b, type)
     if isinstance(a, tuple) or isinstance(b, tuple):
         return (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b)
-                and all(same(x, y) for x, y in zip(a, b)))
-    return a.shape == b.shape and np.allclose(a.astype(float), b.astype(float), rtol=1e-10, atol=1e-10)
+                and all(same(x, y, rtol, atol) for x, y in zip(a, b)))
+    return a.shape == b.shape and np.allclose(a, b, rtol=rtol, atol=atol)
 
 
-def assert_reproduces(mistake, wrong, reference, cases):
+def assert_reproduces(mistake, wrong, reference, cases, entry: str = "the entry"):
     """On every case the mistake equals the wrong entry; on at least one the entry differs from the reference.
 
-    ``cases`` is a list of ``(args, kwargs)``; each function gets its own deep copy.
+    ``cases`` is a list of ``(args, kwargs)``; each function gets its own deep copy. The entry
+    differs from the reference beyond numpy's default tolerance (rounding noise is no mistake).
     """
-    import copy
-
     differs = False
     for number, (args, kwargs) in enumerate(cases):
         from_bank = outcome(wrong, *copy.deepcopy((args, kwargs)))
         from_mistake = outcome(mistake, *copy.deepcopy((args, kwargs)))
-        assert same(from_mistake, from_bank), f"case {number} ({kwargs}): the mistake and the bank entry differ"
+        assert same(from_mistake, from_bank), (f"case {number} ({kwargs}): the mistake gives "
+                                               f"{_shown(from_mistake)}, {entry} {_shown(from_bank)}")
         if not isinstance(from_bank, type):
-            differs |= not same(from_bank, outcome(reference, *copy.deepcopy((args, kwargs))))
-    assert differs, "the entry agrees with the reference on every case: the cases miss the mistake"
+            expected = outcome(reference, *copy.deepcopy((args, kwargs)))
+            differs |= not same(from_bank, expected, rtol=1e-5, atol=1e-8)
+    assert differs, f"{entry} agrees with the reference on every case: the cases miss the mistake"
+
+
+def _shown(result) -> str:
+    if isinstance(result, type):
+        return f"raises {result.__name__}"
+    if isinstance(result, tuple):
+        return "(" + ", ".join(_shown(r) for r in result) + ")"
+    return f"shape {result.shape}"
 
 
 def one_case_per_mistake(stands_for: dict) -> list:

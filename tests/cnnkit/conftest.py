@@ -1,11 +1,9 @@
 """Shared fixtures of the cnnkit tests."""
 
-import functools
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+
+from bank_entries import assert_reproduces, bank_function, load_bank
 
 from cnnkit import _im2col
 
@@ -17,6 +15,15 @@ TOLERANCE = {np.dtype(np.float64): 1e-9, np.dtype(np.float32): 2e-4}
 def rng():
     """A fixed-seed generator, so that every random case is reproducible."""
     return np.random.default_rng(20261121)
+
+
+@pytest.fixture
+def map_4x4():
+    """The 4x4 feature map of the max and average pooling hand examples, shape (1, 1, 4, 4)."""
+    return np.array([[1., 3., 2., 0.],
+                     [4., 2., 1., 5.],
+                     [0., 1., 7., 2.],
+                     [6., 2., 3., 3.]]).reshape(1, 1, 4, 4)
 
 
 @pytest.fixture
@@ -71,28 +78,10 @@ def im2col_layout(request, monkeypatch):
     return request.param
 
 
-BANKS = Path(__file__).resolve().parents[1] / "banks"
-
-
-@functools.lru_cache(maxsize=None)
-def _bank(chapter: str) -> dict:
-    spec = importlib.util.spec_from_file_location(f"bank_{chapter}", BANKS / f"{chapter}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.EXERCISES
-
-
-def _outcome(function, args):
-    try:
-        return np.asarray(function(*args), dtype=float)
-    except Exception as error:  # a mistake may fail exactly where its bank entry fails
-        return type(error)
-
-
 @pytest.fixture
 def bank():
-    """The EXERCISES dict of a bank: ``bank("01_convolution")["corr2d"]["wrong"]``."""
-    return _bank
+    """The EXERCISES dict of a bank: ``bank("01_convolution")["corr2d"]["wrong"]`` (``bank_entries.load_bank``)."""
+    return load_bank
 
 
 @pytest.fixture
@@ -101,24 +90,48 @@ def reproduces_bank_entry():
 
     Call ``reproduces_bank_entry(mistake, chapter, exercise, entry, inputs, reference,
     namespace={...})``: the entry's source is run with ``np`` (and ``namespace``,
-    e.g. the other exercises' solutions); on every tuple of ``inputs`` both must
-    raise or give the same array, and on at least one the entry must differ from
-    ``reference`` (else the inputs do not show the mistake).
+    e.g. the other exercises' solutions); on every tuple of positional ``inputs`` both
+    must raise or give the same result, and on at least one the entry must differ from
+    ``reference`` (else the inputs do not show the mistake). The work is
+    ``bank_entries.assert_reproduces``'s.
     """
     def check(mistake, chapter, exercise, entry, inputs, reference, namespace=None):
-        scope = {"np": np, **(namespace or {})}
-        exec(_bank(chapter)[exercise]["wrong"][entry], scope)
-        wrong, differs = scope[exercise], False
-        for args in inputs:
-            from_bank, from_mistake = _outcome(wrong, args), _outcome(mistake, args)
-            if isinstance(from_bank, type):
-                assert isinstance(from_mistake, type), f"{entry} raised {from_bank.__name__}, the mistake did not"
-                continue
-            assert not isinstance(from_mistake, type), f"the mistake raised {from_mistake.__name__}, {entry} did not"
-            assert from_mistake.shape == from_bank.shape, (from_mistake.shape, from_bank.shape)
-            np.testing.assert_allclose(from_mistake, from_bank, rtol=1e-10, atol=1e-10)
-            expected = _outcome(reference, args)
-            differs |= from_bank.shape != expected.shape or not np.allclose(from_bank, expected)
-        assert differs, f"{entry} agrees with the reference on every input: the inputs miss the mistake"
+        assert_reproduces(mistake, bank_function(chapter, exercise, entry, namespace), reference,
+                          [(tuple(args), {}) for args in inputs], entry=entry)
+
+    return check
+
+
+@pytest.fixture
+def loops_agree(rng):
+    """``loops_agree(fast, loops, x, w, b, **kwargs)``: a conv op and its loop twin agree, forward and backward.
+
+    ``fast`` and ``loops`` are ``(forward, backward)`` pairs (``conv2d, conv2d_backward``);
+    the backward passes get the same random ``dout`` and must agree on every gradient.
+    """
+    def check(fast, loops, x, w, b, **kwargs):
+        out = fast[0](x, w, b, **kwargs)
+        np.testing.assert_allclose(out, loops[0](x, w, b, **kwargs), rtol=1e-10, atol=1e-12)
+        dout = rng.standard_normal(out.shape)
+        for got, expected in zip(fast[1](dout, x, w, **kwargs), loops[1](dout, x, w, **kwargs)):
+            np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+
+    return check
+
+
+@pytest.fixture
+def agrees_with_torch(torch_run, assert_matches, rng):
+    """``agrees_with_torch(name, forward, backward, x, w, b, **kwargs)``: output and dx, dw, db as PyTorch's.
+
+    ``name`` is the ``torch.nn.functional`` op; the comparison is :func:`assert_matches` in
+    ``x``'s dtype, relative to each result's scale.
+    """
+    def check(name, forward, backward, x, w, b, **kwargs):
+        out = forward(x, w, b, **kwargs)
+        dout = rng.standard_normal(out.shape).astype(x.dtype)
+        ours = [out, *backward(dout, x, w, **kwargs)]
+        theirs = torch_run(name, dout, [x, w, b], **kwargs)
+        for what, got, expected in zip(("out", "dx", "dw", "db"), ours, theirs):
+            assert_matches(got, expected, x.dtype, f"{what} of {x.shape} * {w.shape}, {kwargs}")
 
     return check

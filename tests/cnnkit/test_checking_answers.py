@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from cnnkit.checking import _normalised_answer, assert_answer
+from cnnkit.checking import assert_answer
+from cnnkit.checking.answers import _normalised_answer
 
 
 @pytest.mark.parametrize("value, like, expected", [

@@ -36,12 +36,12 @@ def test_a_returned_value_is_diagnosed():
     """Does returning instead of raising say why the call must fail and name the mistake it matches?"""
     with pytest.raises(AssertionError) as failure:
         check_raises(lambda size, kernel: int((size - kernel) / 2) + 1, NO_FIT, name="count", mistakes=MISTAKES)
-    assert str(failure.value) == ("count(4, 5) returned 1, but a 5-cell window does not fit in 4 cells: raise a "
+    assert str(failure.value) == ("your count(4, 5) returned 1, but a 5-cell window does not fit in 4 cells: raise a "
                                   "ValueError. Your output equals what you get when the division uses int() "
                                   "truncation.")
     with pytest.raises(AssertionError, match=r"returned 0, but .*when no ValueError is raised\.$"):
         check_raises(lambda size, kernel: 0, NO_FIT, name="count", mistakes=MISTAKES)
-    with pytest.raises(AssertionError, match=r"^count\(4, 5\) returned 7, but a 5-cell window does not fit in 4 "
+    with pytest.raises(AssertionError, match=r"^your count\(4, 5\) returned 7, but a 5-cell window does not fit in 4 "
                                              r"cells: raise a ValueError$"):
         check_raises(lambda size, kernel: 7, NO_FIT, name="count", mistakes=MISTAKES)
 

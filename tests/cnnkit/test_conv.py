@@ -60,19 +60,13 @@ def test_same_padding_keeps_the_size_with_even_kernels():
     np.testing.assert_array_equal(out, x)     # no padding on the top/left: windows start at (i, j)
 
 
-def test_loops_equal_fast(rng, im2col_layout):
+def test_loops_equal_fast(rng, im2col_layout, loops_agree):
     """Loop and im2col versions agree, forward and backward, on random calls (every layout)."""
     for _ in range(25):
         x_shape, w_shape, kwargs = random_case(rng)
         x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
-        b = rng.standard_normal(w_shape[0])
-        out = conv2d(x, w, b, **kwargs)
-        np.testing.assert_allclose(out, conv2d_loops(x, w, b, **kwargs), rtol=1e-10, atol=1e-12)
-        dout = rng.standard_normal(out.shape)
-        fast = conv2d_backward(dout, x, w, **kwargs)
-        loops = conv2d_backward_loops(dout, x, w, **kwargs)
-        for got, expected in zip(fast, loops):
-            np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+        loops_agree((conv2d, conv2d_backward), (conv2d_loops, conv2d_backward_loops),
+                    x, w, rng.standard_normal(w_shape[0]), **kwargs)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -97,7 +91,7 @@ def test_numerical_gradients(seed):
 
 @pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel:UserWarning")
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_matches_pytorch(torch_run, assert_matches, rng, dtype):
+def test_matches_pytorch(agrees_with_torch, rng, dtype):
     """Output and all three gradients agree with PyTorch relative to their scale."""
     cases = [random_case(rng) for _ in range(30)] + [
         ((2, 3, 5, 4), (4, 3, 5, 4), dict(padding=0)),                  # kernel = input
@@ -109,12 +103,7 @@ def test_matches_pytorch(torch_run, assert_matches, rng, dtype):
         x = rng.standard_normal(x_shape).astype(dtype)
         w = rng.standard_normal(w_shape).astype(dtype)
         b = rng.standard_normal(w_shape[0]).astype(dtype)
-        out = conv2d(x, w, b, **kwargs)
-        dout = rng.standard_normal(out.shape).astype(dtype)
-        ours = [out, *conv2d_backward(dout, x, w, **kwargs)]
-        theirs = torch_run("conv2d", dout, [x, w, b], **kwargs)
-        for name, got, expected in zip(("out", "dx", "dw", "db"), ours, theirs):
-            assert_matches(got, expected, dtype, f"{name} of {x_shape} * {w_shape}, {kwargs}")
+        agrees_with_torch("conv2d", conv2d, conv2d_backward, x, w, b, **kwargs)
 
 
 def test_output_size_matches_formula(rng):
@@ -185,7 +174,7 @@ def test_bad_input(op, args, kwargs, error, match):
 
 @pytest.mark.parametrize("op", [conv2d_backward, conv2d_backward_loops])
 def test_backward_rejects_dout_of_the_wrong_shape(op):
-    """dout must be shaped like the forward's output, (N, F, Ho, Wo)."""
+    """dout must be shaped like the forward's output, (N, F, OH, OW)."""
     with pytest.raises(ValueError, match=op.__name__ + r": dout must have the forward output's "
                                           r"shape \(N, F, OH, OW\) = \(2, 3, 4, 4\), "
                                           r"got \(2, 3, 6, 6\)"):

@@ -61,20 +61,14 @@ def test_padding_crops_and_output_padding_extends():
     np.testing.assert_array_equal(extended[..., 7:, :], 0.0)
 
 
-def test_loops_equal_fast(rng, im2col_layout):
+def test_loops_equal_fast(rng, im2col_layout, loops_agree):
     """Loop and scatter versions agree, forward and backward, on random calls (every layout)."""
     for _ in range(25):
         x_shape, w_shape, kwargs = random_case(rng)
         x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
-        b = rng.standard_normal(w_shape[1] * kwargs["groups"])
-        out = conv_transpose2d(x, w, b, **kwargs)
-        np.testing.assert_allclose(out, conv_transpose2d_loops(x, w, b, **kwargs),
-                                   rtol=1e-10, atol=1e-12)
-        dout = rng.standard_normal(out.shape)
-        fast = conv_transpose2d_backward(dout, x, w, **kwargs)
-        loops = conv_transpose2d_backward_loops(dout, x, w, **kwargs)
-        for got, expected in zip(fast, loops):
-            np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+        loops_agree((conv_transpose2d, conv_transpose2d_backward),
+                    (conv_transpose2d_loops, conv_transpose2d_backward_loops),
+                    x, w, rng.standard_normal(w_shape[1] * kwargs["groups"]), **kwargs)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -119,7 +113,7 @@ def test_adjoint_of_conv2d(rng, stride, padding, dilation, groups):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_matches_pytorch(torch_run, assert_matches, rng, dtype):
+def test_matches_pytorch(agrees_with_torch, rng, dtype):
     """Output and all three gradients agree with PyTorch relative to their scale."""
     cases = [random_case(rng, max_size=6) for _ in range(30)] + [
         ((1, 2, 2, 2), (2, 3, 4, 4), dict(stride=3)),                         # the seed's case
@@ -130,12 +124,7 @@ def test_matches_pytorch(torch_run, assert_matches, rng, dtype):
         x = rng.standard_normal(x_shape).astype(dtype)
         w = rng.standard_normal(w_shape).astype(dtype)
         b = rng.standard_normal(w_shape[1] * kwargs.get("groups", 1)).astype(dtype)
-        out = conv_transpose2d(x, w, b, **kwargs)
-        dout = rng.standard_normal(out.shape).astype(dtype)
-        ours = [out, *conv_transpose2d_backward(dout, x, w, **kwargs)]
-        theirs = torch_run("conv_transpose2d", dout, [x, w, b], **kwargs)
-        for name, got, expected in zip(("out", "dx", "dw", "db"), ours, theirs):
-            assert_matches(got, expected, dtype, f"{name} of {x_shape} * {w_shape}, {kwargs}")
+        agrees_with_torch("conv_transpose2d", conv_transpose2d, conv_transpose2d_backward, x, w, b, **kwargs)
 
 
 def test_output_size_matches_formula(rng):
@@ -197,7 +186,7 @@ def test_bad_input(op, args, kwargs, error, match):
 
 @pytest.mark.parametrize("op", [conv_transpose2d_backward, conv_transpose2d_backward_loops])
 def test_backward_rejects_dout_of_the_wrong_shape(op):
-    """dout must be shaped like the forward's output, (N, C_out, Ho, Wo)."""
+    """dout must be shaped like the forward's output, (N, C_out, OH, OW)."""
     with pytest.raises(ValueError, match=op.__name__ + r": dout must have the forward output's "
                                           r"shape \(N, C_out, OH, OW\) = \(2, 2, 5, 5\), "
                                           r"got \(2, 2, 3, 3\)"):

@@ -10,7 +10,7 @@ import cnnkit
 PACKAGE = Path(cnnkit.__file__).resolve().parent
 
 #: Over 300 lines for now, with the reason (CONTRIBUTING.md: "aim <= 300 lines").
-TOO_LONG_FOR_NOW = {"checking.py": "the mistake diagnosis is being split out of it"}
+TOO_LONG_FOR_NOW: dict[str, str] = {}
 
 #: The rooms of CONTRIBUTING.md: what each base and op module may import from cnnkit.
 BASE = {"_args": set(), "sizes": {"_args"}, "_im2col": set(), "_windows": {"_args", "sizes"}}
@@ -21,6 +21,15 @@ OPS = {name: ROOMS_1_2 for name in ("correlate", "conv", "conv_transpose", "matr
 OPS.update({name: ROOMS_1_2 | {"max_pool", "avg_pool"}
             for name in ("lp_pool", "adaptive_pool", "pyramid_pool")})
 OPS["catalogue"] = ROOMS_1_2 | set(OPS)   # it calls every op once to measure them
+#: Room 4, teaching support: what each package may import from cnnkit besides itself and ``import cnnkit``
+#: (a relative import inside a package names one of its own modules).
+SUPPORT = {
+    "checking": {"notebook_errors"},
+    "plotting": {"sizes"},
+    "mistakes": {"sizes", "images", "nn"},
+    "nn": {"checking", "mistakes", "plotting", "sizes"},
+    "widgets": {"checking", "images", "mistakes", "nn", "plotting", "sizes"},
+}
 
 
 def _cnnkit_imports(path: Path) -> set[str]:
@@ -61,11 +70,22 @@ def test_base_and_op_modules_import_only_the_rooms_below(module, allowed):
     assert imported <= set(allowed), f"{module}.py imports {sorted(imported - set(allowed))}"
 
 
+@pytest.mark.parametrize("package, allowed", sorted(SUPPORT.items()))
+def test_teaching_support_imports_only_what_its_room_allows(package, allowed):
+    """checking and plotting import no widget, nn or mistake; nothing in room 4 imports an op module directly."""
+    own = {path.stem for path in (PACKAGE / package).glob("*.py")} | {package, "cnnkit"}
+    for path in sorted((PACKAGE / package).glob("*.py")):
+        extra = _cnnkit_imports(path) - own - allowed
+        assert not extra, f"{package}/{path.name} imports {sorted(extra)}"
+
+
 def test_every_op_module_is_in_a_room():
     """A new top-level module is placed in CONTRIBUTING.md's rooms (and in this test)."""
-    support = {"__init__", "checking", "notebook_errors", "images"}
+    support = {"__init__", "notebook_errors", "images"}
     modules = {path.stem for path in PACKAGE.glob("*.py")}
     assert modules - support - set(BASE) - set(OPS) == set()
+    packages = {path.name for path in PACKAGE.iterdir() if (path / "__init__.py").is_file()}
+    assert packages == set(SUPPORT), f"packages not in a room: {sorted(packages ^ set(SUPPORT))}"
 
 
 def test_every_loop_version_fits_on_one_screen():

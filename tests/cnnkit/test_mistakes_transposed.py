@@ -34,7 +34,7 @@ CONV_TRANSPOSE2D = {
                                         "truncated",
 }
 CONV_MATRIX = {
-    "returns_the_transpose": "the matrix is returned transposed, shape (H*W, Ho*Wo) instead of (Ho*Wo, H*W)",
+    "returns_the_transpose": "the matrix is returned transposed, shape (H*W, OH*OW) instead of (OH*OW, H*W)",
     "stride_ignored_in_windows": "the windows move 1 cell at a time, ignoring the stride (C has the right size)",
     "kernel_flipped": "the kernel is rotated by 180° (C holds w as it is)",
     "padding_taps_wrap_around": "taps on the padding wrap around to the other side of the image instead of "
@@ -43,8 +43,8 @@ CONV_MATRIX = {
                                    "of the H*W input pixels",
     "columns_use_the_height": "the column of input pixel (r, q) is r * H + q instead of r * W + q (a row of "
                               "the input has W pixels)",
-    "rows_use_the_output_height": "the row of output (i, j) is i * Ho + j instead of i * Wo + j (a row of the "
-                                  "output has Wo cells)",
+    "rows_use_the_output_height": "the row of output (i, j) is i * OH + j instead of i * OW + j (a row of the "
+                                  "output has OW cells)",
 }
 
 BILINEAR_KERNEL = {

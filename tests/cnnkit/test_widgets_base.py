@@ -107,7 +107,7 @@ def test_pictures_off_closes_the_figure_unrendered_and_keeps_the_verdict(monkeyp
 def test_status_message_is_the_plain_text_of_the_status_line():
     """Can a graded check quote what the explorer says without HTML tags?"""
     explorer = Doubler(lambda x: x[99])
-    assert explorer.status_message.startswith("double raised IndexError")
+    assert explorer.status_message.startswith("your double raised IndexError")
     assert "<" not in explorer.status_message
 
 

@@ -66,10 +66,10 @@ def test_choose_ops_keeps_good_functions_and_says_why_others_fall_back(capsys):
     assert chosen["max_pool2d"] is cnnkit.max_pool2d
     assert chosen["max_pool2d_backward"] is cnnkit.max_pool2d_backward
     printed = capsys.readouterr().out
-    assert "conv2d              : cnnkit's (yours differs from cnnkit" in printed
+    assert "conv2d              : cnnkit's (your conv2d differs from cnnkit" in printed
     assert "max_pool2d          : yours" in printed
-    assert "max_pool2d_backward : cnnkit's (yours not written yet)" in printed
-    assert "conv2d_backward     : cnnkit's (yours not given)" in printed
+    assert "max_pool2d_backward : cnnkit's (your max_pool2d_backward is not implemented yet" in printed
+    assert "conv2d_backward     : cnnkit's (your conv2d_backward is not given)" in printed
     with pytest.raises(ValueError, match="no probe for"):
         choose_ops({"relu": unwritten})
 

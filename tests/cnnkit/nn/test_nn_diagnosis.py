@@ -73,7 +73,7 @@ def test_a_step_that_returns_nothing_or_raises_is_reported(digits):
     def broken(model, loss_fn, optimizer, xb, yb):
         raise KeyError("logits")
 
-    with pytest.raises(AssertionError, match="train_step raised KeyError at step 1"):
+    with pytest.raises(AssertionError, match="your train_step at step 1 raised KeyError"):
         check_train_step(broken, _batches(digits, 1))
 
 
