@@ -8,7 +8,7 @@ their digest, the limits (the sandbox included) and the parent's grading
 environment. On the worker, :func:`grade_remote` writes them into the worker's
 own folder and hands a plain :class:`autograder.worker.Task` to the same
 :class:`autograder.worker.Worker` that the local pool runs; the result record
-comes back with the feedback pages in it, and the parent writes them.
+comes back with the autograded notebooks in it, and the parent stages them.
 
 Failures:
 
@@ -19,15 +19,12 @@ Failures:
   killed ``distributed.scheduler.allowed-failures`` workers (default 3) gets
   a grader error that says so (``KilledWorker``), not a hang;
 - a worker whose Python, numpy, nbgrader, cnnkit or autograder differs from
-  the parent's returns a grader error naming the difference: its grades would
-  not match the cache key the parent files them under; so does a worker that
-  cannot sandbox the kernel when the run's limits say it must (its kernels
-  would otherwise fail as if the notebooks had killed them).
+  the parent's, or that cannot sandbox the kernel when the run must, returns
+  a grader error naming why (its grades would not match the parent's cache key,
+  or its kernels would fail as if the notebooks had killed them).
 
-Workers: ``dask worker tcp://HOST:PORT --nthreads 1`` on a machine with this
-package installed (``pip install '.[scale]'``) and bubblewrap (``--sandbox``
-applies on the worker). One thread per worker process: a process grades one
-notebook at a time (a lock makes sure); ``--nworkers N`` runs N processes.
+Workers: ``dask worker tcp://HOST:PORT --nthreads 1`` with this package
+installed (``pip install '.[scale]'``) and bubblewrap; see docs/scale.md.
 """
 
 from __future__ import annotations
@@ -154,8 +151,8 @@ def _materialize(remote: RemoteTask, files: Path) -> tuple[Task, Path]:
         notebooks[name] = None if data is None else str(inbox / f"{name}.ipynb")
         if data is not None:
             Path(notebooks[name]).write_bytes(data)
-    feedback = str(inbox / "feedback") if remote.task.feedback_dir else None
-    return replace(remote.task, notebooks=notebooks, source_assignment=str(source), feedback_dir=feedback), inbox
+    autograded = str(inbox / "autograded") if remote.task.autograded_dir else None
+    return replace(remote.task, notebooks=notebooks, source_assignment=str(source), autograded_dir=autograded), inbox
 
 
 def grade_remote(remote: RemoteTask) -> dict:
@@ -164,8 +161,9 @@ def grade_remote(remote: RemoteTask) -> dict:
     Returns
     -------
     dict
-        The result record, plus ``feedback_pages`` (file name -> HTML text)
-        when the task asked for feedback.
+        The result record, plus ``autograded_files`` (path relative to the
+        autograded folder -> bytes) when the task asks to keep the autograded
+        notebooks: the parent stages them, as a local worker would.
     """
     import shutil
 
@@ -186,9 +184,10 @@ def grade_remote(remote: RemoteTask) -> dict:
             return grader_error(remote.task, f"worker {_worker_name()}: {type(error).__name__}: {error}")
         try:
             result = state["worker"].grade(task)
-            if task.feedback_dir:
-                result["feedback_pages"] = {page.name: page.read_text(encoding="utf-8")
-                                            for page in sorted(Path(task.feedback_dir).glob("*.html"))}
+            kept = Path(task.autograded_dir) if task.autograded_dir else None
+            if kept is not None and kept.is_dir():
+                result["autograded_files"] = {path.relative_to(kept).as_posix(): path.read_bytes()
+                                              for path in sorted(kept.rglob("*")) if path.is_file()}
             return result
         finally:
             shutil.rmtree(inbox, ignore_errors=True)
@@ -214,13 +213,21 @@ def _client(scheduler: str):
         raise UsageError(f"grade: --scheduler {scheduler}: cannot reach the dask scheduler ({error})") from None
 
 
-def _write_feedback(task: Task, result: dict) -> None:
-    pages = result.pop("feedback_pages", None) or {}
-    if task.feedback_dir and pages:
-        target = Path(task.feedback_dir)
-        target.mkdir(parents=True, exist_ok=True)
-        for name, text in pages.items():
-            (target / Path(name).name).write_text(text, encoding="utf-8")
+def _stage_autograded(task: Task, result: dict) -> None:
+    """Stage the autograded notebooks a worker sent back, as a local worker stages its own."""
+    files = result.pop("autograded_files", None)
+    if not task.autograded_dir or files is None:
+        return
+    from autograder.graded_course import stage
+
+    with tempfile.TemporaryDirectory(prefix="autograder-received-") as received:
+        for name, data in files.items():
+            path = Path(received, name)
+            if Path(received).resolve() in path.resolve().parents:  # a path leaving the folder is never written
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+        Path(task.autograded_dir).parent.mkdir(parents=True, exist_ok=True)
+        stage(Path(received), Path(task.autograded_dir))
 
 
 def grade_on_dask(tasks: list[Task], *, scheduler: str, on_result: Callable[[int, dict], None],
@@ -236,7 +243,7 @@ def grade_on_dask(tasks: list[Task], *, scheduler: str, on_result: Callable[[int
     scheduler : str
         The scheduler's address, ``tcp://HOST:PORT``.
     on_result : callable
-        Called with the task's index and its final result (feedback pages already written).
+        Called with the task's index and its final result (its autograded notebooks already staged).
     stream : file, optional
         Where a warning about workers with several threads goes (default stderr).
 
@@ -290,7 +297,7 @@ def grade_on_dask(tasks: list[Task], *, scheduler: str, on_result: Callable[[int
                 if is_grader_error(result) and tries[index] < ATTEMPTS:
                     submit(index)
                     continue
-                _write_feedback(tasks[index], result)
+                _stage_autograded(tasks[index], result)
                 on_result(index, result)
                 submit(next(waiting, None))
         except BaseException:

@@ -62,14 +62,15 @@ _probe("gradebook-absolute", lambda: _read_all([_scratch + "/db/gradebook.db"]))
 _probe("solutions", lambda: _read_all(glob.glob(SOLUTIONS + "/*/*.ipynb")))
 _probe("sibling-listing", lambda: os.listdir(SUBMISSIONS + "/alice"))
 _probe("sibling-notebook", lambda: _read_all(glob.glob(SUBMISSIONS + "/alice/*/*.ipynb")))
-_probe("sibling-feedback", lambda: _read_all(glob.glob(OUT + "/feedback/alice/*/*.html")))
+# alice's graded notebook (the parent writes feedback pages only when the run ends)
+_probe("sibling-graded", lambda: _read_all(glob.glob(OUT + "/.staged/*/*.ipynb")))
 _probe("loopback", lambda: _connect(("127.0.0.1", PORT)))
 if OUTSIDE:  # only where no route exists: the connect fails at once, nothing is sent
     _probe("outside", lambda: _connect(("10.255.255.1", 9)))
 '''
 READS = ["own-folder-notebook", "source-relative", "source-absolute", "worker-template", "grader-temp-folder",
          "gradebook-relative", "gradebook-absolute", "solutions", "sibling-listing", "sibling-notebook",
-         "sibling-feedback"]
+         "sibling-graded"]
 
 
 @pytest.fixture(scope="module")
