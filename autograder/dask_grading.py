@@ -73,7 +73,8 @@ class RemoteTask:
     environment: str
 
 
-def _read_source(folder: Path) -> dict:
+def _files_in(folder: Path) -> dict:
+    """Every file under ``folder`` (caches aside): relative path -> bytes."""
     skipped = {"__pycache__", ".ipynb_checkpoints"}
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and not skipped & set(p.relative_to(folder).parts)}
@@ -99,7 +100,7 @@ class RemoteTasks:
         task = self.tasks[index]
         if task.source_assignment not in self._sources:
             folder = Path(task.source_assignment)
-            self._sources[task.source_assignment] = (_read_source(folder), tree_digest(folder))
+            self._sources[task.source_assignment] = (_files_in(folder), tree_digest(folder))
         notebooks = {name: None if path is None else Path(path).read_bytes() for name, path in task.notebooks.items()}
         return RemoteTask(task, notebooks, *self._sources[task.source_assignment], self.environment)
 
@@ -184,10 +185,8 @@ def grade_remote(remote: RemoteTask) -> dict:
             return grader_error(remote.task, f"worker {_worker_name()}: {type(error).__name__}: {error}")
         try:
             result = state["worker"].grade(task)
-            kept = Path(task.autograded_dir) if task.autograded_dir else None
-            if kept is not None and kept.is_dir():
-                result["autograded_files"] = {path.relative_to(kept).as_posix(): path.read_bytes()
-                                              for path in sorted(kept.rglob("*")) if path.is_file()}
+            if task.autograded_dir and Path(task.autograded_dir).is_dir():
+                result["autograded_files"] = _files_in(Path(task.autograded_dir))
             return result
         finally:
             shutil.rmtree(inbox, ignore_errors=True)
@@ -196,7 +195,6 @@ def grade_remote(remote: RemoteTask) -> dict:
 def _worker_name() -> str:
     try:
         from distributed import get_worker
-
         return get_worker().address
     except (ImportError, ValueError):
         return "(not a dask worker)"
@@ -211,23 +209,6 @@ def _client(scheduler: str):
         return Client(scheduler, timeout=30, set_as_default=False)
     except (OSError, TimeoutError) as error:
         raise UsageError(f"grade: --scheduler {scheduler}: cannot reach the dask scheduler ({error})") from None
-
-
-def _stage_autograded(task: Task, result: dict) -> None:
-    """Stage the autograded notebooks a worker sent back, as a local worker stages its own."""
-    files = result.pop("autograded_files", None)
-    if not task.autograded_dir or files is None:
-        return
-    from autograder.graded_course import stage
-
-    with tempfile.TemporaryDirectory(prefix="autograder-received-") as received:
-        for name, data in files.items():
-            path = Path(received, name)
-            if Path(received).resolve() in path.resolve().parents:  # a path leaving the folder is never written
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
-        Path(task.autograded_dir).parent.mkdir(parents=True, exist_ok=True)
-        stage(Path(received), Path(task.autograded_dir))
 
 
 def grade_on_dask(tasks: list[Task], *, scheduler: str, on_result: Callable[[int, dict], None],
@@ -254,6 +235,7 @@ def grade_on_dask(tasks: list[Task], *, scheduler: str, on_result: Callable[[int
     KeyboardInterrupt
         On Ctrl-C, after cancelling what was not graded yet.
     """
+    from autograder.graded_course import stage_files
     from autograder.pool import ATTEMPTS
 
     if not tasks:
@@ -297,7 +279,9 @@ def grade_on_dask(tasks: list[Task], *, scheduler: str, on_result: Callable[[int
                 if is_grader_error(result) and tries[index] < ATTEMPTS:
                     submit(index)
                     continue
-                _stage_autograded(tasks[index], result)
+                files = result.pop("autograded_files", None)
+                if tasks[index].autograded_dir and files is not None:
+                    stage_files(files, Path(tasks[index].autograded_dir))
                 on_result(index, result)
                 submit(next(waiting, None))
         except BaseException:

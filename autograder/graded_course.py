@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -69,6 +70,21 @@ def stage(autograded: Path, target: Path) -> None:
     shutil.copytree(autograded, partial)
     shutil.rmtree(target, ignore_errors=True)
     os.replace(partial, target)
+
+
+def stage_files(files: dict, target: Path) -> None:
+    """:func:`stage` for notebooks that arrive as bytes (``relative path -> bytes``, from a Dask worker).
+
+    A path that would leave ``target`` is not written.
+    """
+    with tempfile.TemporaryDirectory(prefix="autograder-received-") as received:
+        for name, data in files.items():
+            path = Path(received, name)
+            if Path(received).resolve() in path.resolve().parents:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        stage(Path(received), target)
 
 
 def _state_path(out: Path, assignment: str, student_id: str) -> Path:
