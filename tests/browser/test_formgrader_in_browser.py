@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import lab_driver as lab
-from browser_env import CHROMIUM, CHROMIUM_ARGS, free_port, isolated_env, require_browser, running
+from browser_env import free_port, isolated_env, require_browser, running
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "autograder"))
 from grading_helpers import ASSIGNMENT, FIXTURE_SOURCE, LIMITS, autograder, read_grades, with_written_answer  # noqa: E402
@@ -63,14 +63,13 @@ def _written(server, kind: str = "grades") -> dict:
     return record
 
 
-def test_a_hand_score_typed_in_formgrader_reaches_feedback_and_csv_and_survives_a_regrade(formgrader):
-    from playwright.sync_api import sync_playwright
-
+def test_a_hand_score_typed_in_formgrader_reaches_feedback_and_csv_and_survives_a_regrade(formgrader, browser):
+    # the session's Chromium (conftest): a second sync_playwright cannot start while that one runs
     root, server = formgrader
     assert read_grades(root / "graded" / "grades.csv")["writer"]["to_grade"] == "1"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
         page.set_default_timeout(60_000)
         page.goto(server.page_url("/formgrader"))
         page.get_by_role("link", name="Manual Grading").click()
@@ -94,7 +93,8 @@ def test_a_hand_score_typed_in_formgrader_reaches_feedback_and_csv_and_survives_
                      what="formgrader to save the hand score")
         lab.wait_for(lambda: _written(server, "comments")["manual_comment"] == COMMENT, timeout=60,
                      what="formgrader to save the comment")
-        browser.close()
+    finally:
+        context.close()
 
     run = autograder("feedback", root / "graded")
     assert "wrote 2 feedback page(s)" in run.stdout
