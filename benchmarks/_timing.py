@@ -28,7 +28,7 @@ from typing import Callable, Optional, Sequence
 TORCH_THREADS = 2
 
 __all__ = ["load_torch", "set_threads", "thread_counts", "time_once", "calibrate", "compare",
-           "print_table", "print_loop_speedups", "bench_arguments"]
+           "print_table", "print_thread_tables", "print_loop_speedups", "bench_arguments"]
 
 
 def load_torch(threads: int = TORCH_THREADS):
@@ -200,3 +200,17 @@ def bench_arguments(description: str, argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.repeats = 3 if args.quick else 7
     return args
+
+
+def print_thread_tables(torch, thread_counts: Sequence[int], repeats: int,
+                        measure: Callable[[], list]) -> None:
+    """One table per thread count: both sides get ``threads`` threads, then ``measure()`` gives the rows."""
+    import os
+
+    for threads in thread_counts:
+        set_threads(torch, threads)
+        rows = measure()
+        print()
+        print_table(rows, title=f"float32, fastest of {repeats} rounds per call ({threads} "
+                                f"thread{'s' if threads > 1 else ''} each), load average "
+                                f"{os.getloadavg()[0]:.1f}")

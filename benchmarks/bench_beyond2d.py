@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _timing import (bench_arguments, compare, load_torch, print_loop_speedups,  # noqa: E402
-                     print_table, set_threads)
+                     print_thread_tables)
 
 from cnnkit.locally_connected import (  # noqa: E402
     locally_connected2d, locally_connected2d_backward, locally_connected2d_loops)
@@ -153,18 +153,17 @@ def loop_speedup():
 def main(argv=None):
     args = bench_arguments(__doc__.splitlines()[0], argv)
     repeats, torch = args.repeats, load_torch()
-    for threads in args.threads:
-        set_threads(torch, threads)
+
+    def measure():
         rows = []
         for timed, cases in ((conv3d_rows, CONV3D_CASES), (local_rows, LOCAL_CASES),
                              (netvlad_rows, NETVLAD_CASES)):
             for case in cases:
                 rows += timed(torch, *case, repeats)
                 print(f"  measured {case[0]}", flush=True)
-        print()
-        print_table(rows, title=f"float32, fastest of {repeats} rounds per call ({threads} "
-                                f"thread{'s' if threads > 1 else ''} each), load average "
-                                f"{os.getloadavg()[0]:.1f}")
+        return rows
+
+    print_thread_tables(torch, args.threads, repeats, measure)
     if not args.no_loops:
         loop_speedup()
 

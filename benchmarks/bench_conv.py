@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _timing import (bench_arguments, compare, load_torch, print_loop_speedups,  # noqa: E402
-                     print_table, set_threads)
+                     print_thread_tables)
 
 from cnnkit.conv import conv2d, conv2d_backward, conv2d_backward_loops, conv2d_loops  # noqa: E402
 from cnnkit.conv_transpose import conv_transpose2d, conv_transpose2d_backward  # noqa: E402
@@ -93,8 +93,8 @@ def main(argv=None):
     repeats = args.repeats
     torch = load_torch()
     functional = torch.nn.functional if torch is not None else None
-    for threads in args.threads:
-        set_threads(torch, threads)
+
+    def measure():
         rows = []
         for name, x_shape, w_shape, kwargs in CONV_CASES:
             rows += time_op(torch, "conv2d " + name, conv2d, conv2d_backward,
@@ -104,10 +104,9 @@ def main(argv=None):
             rows += time_op(torch, "conv_t " + name, conv_transpose2d, conv_transpose2d_backward,
                             functional and functional.conv_transpose2d, True, x_shape, w_shape,
                             kwargs, repeats)
-        print()
-        print_table(rows, title=f"float32, fastest of {repeats} rounds per call ({threads} "
-                                f"thread{'s' if threads > 1 else ''} each), load average "
-                                f"{os.getloadavg()[0]:.1f}")
+        return rows
+
+    print_thread_tables(torch, args.threads, repeats, measure)
     if not args.no_loops:
         loop_speedup()
 

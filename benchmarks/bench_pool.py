@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from _timing import (bench_arguments, compare, load_torch, print_loop_speedups,  # noqa: E402
-                     print_table, set_threads)
+                     print_thread_tables)
 
 from cnnkit.avg_pool import (  # noqa: E402
     avg_pool2d, avg_pool2d_backward, avg_pool2d_backward_loops, avg_pool2d_loops)
@@ -117,17 +117,16 @@ def main(argv=None):
     args = bench_arguments(__doc__.splitlines()[0], argv)
     repeats = args.repeats
     torch = load_torch()
-    for threads in args.threads:
-        set_threads(torch, threads)
+
+    def measure():
         rows = []
         for name, x_shape, kernel, stride, padding in WINDOW_CASES:
             rows += window_rows(torch, name, x_shape, kernel, stride, padding, repeats)
         for name, x_shape, output_size in ADAPTIVE_CASES:
             rows += adaptive_rows(torch, name, x_shape, output_size, repeats)
-        print()
-        print_table(rows, title=f"float32, fastest of {repeats} rounds per call ({threads} "
-                                f"thread{'s' if threads > 1 else ''} each), load average "
-                                f"{os.getloadavg()[0]:.1f}")
+        return rows
+
+    print_thread_tables(torch, args.threads, repeats, measure)
     if not args.no_loops:
         loop_speedup()
 
