@@ -113,6 +113,7 @@ def nbgrader_config(course_root: Path, db_url: str, limits: Limits | None = None
     from traitlets.config import Config
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader import preprocessors as nbp
+    from nbgrader.converters import Autograde
 
     from autograder import preprocessors as ours
     from autograder.kernel_manager import CappedKernelManager
@@ -135,8 +136,11 @@ def nbgrader_config(course_root: Path, db_url: str, limits: Limits | None = None
     c.CappedKernelManager.sandbox = limits.sandbox
     c.Autograde.sanitize_preprocessors = [
         nbp.ClearOutput, nbp.DeduplicateIds, nbp.OverwriteKernelspec, ours.RestoreTestCells,
-        nbp.OverwriteCells, ours.InjectIntegrityChecks, nbp.CheckCellMetadata,
+        nbp.OverwriteCells, ours.InjectIntegrityChecks, ours.CheckCellMetadata,
     ]
+    c.Autograde.autograde_preprocessors = [  # nbgrader's own list, with the metadata check compiled once
+        ours.CheckCellMetadata if step is nbp.CheckCellMetadata else step
+        for step in Autograde.autograde_preprocessors.default()]
     c.GenerateFeedback.preprocessors = [
         nbp.GetGrades, ours.ScrubTestOutputs, nbp.ClearHiddenTests, CSSHTMLHeaderPreprocessor,
     ]

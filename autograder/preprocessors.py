@@ -17,13 +17,24 @@
   is dropped. An output of any cell that quotes a line of the instructor's
   solutions or hidden tests (a notebook that read the source from disk) is
   replaced by a notice.
+- :class:`CheckCellMetadata`: nbgrader's check of the cells' nbgrader metadata,
+  the same checks and errors, with its JSON schema compiled once per process.
+  nbgrader's ``jsonschema.validate`` checks the schema itself before every cell:
+  0.35 s of CPU a chapter notebook, half of what a worker spends outside the kernel.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
+import traceback
 
 import nbformat
+from jsonschema.exceptions import best_match
+from jsonschema.validators import validator_for
+from nbgrader import preprocessors as nbgrader_preprocessors
+from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+from nbgrader.nbgraderformat.common import BaseMetadataValidator, SchemaTooNewError, SchemaTooOldError
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Int, List, Unicode
 
@@ -167,3 +178,51 @@ def error_line(output) -> str:
     """``"AssertionError: message"`` for an nbformat error output."""
     name, value = output.get("ename", "Error"), output.get("evalue", "")
     return f"{name}: {value}" if value else name
+
+
+class _SchemaCheckedOnce(BaseMetadataValidator):
+    """nbgrader's per-cell schema check, its jsonschema validator built once (see :class:`CheckCellMetadata`)."""
+
+    _compiled = None
+
+    def validate_cell(self, cell) -> None:
+        if "nbgrader" not in cell.metadata:
+            return
+        version = cell.metadata["nbgrader"].get("schema_version", 0)
+        if version < self.schema_version:
+            raise SchemaTooOldError(f"Outdated schema version: {version} (expected {self.schema_version})",
+                                    version, self.schema_version)
+        if version > self.schema_version:
+            raise SchemaTooNewError(f"Schema version is too new: {version} (expected {self.schema_version})",
+                                    version, self.schema_version)
+        if self._compiled is None:
+            validator_class = validator_for(self.schema)
+            validator_class.check_schema(self.schema)
+            self._compiled = validator_class(self.schema)
+        error = best_match(self._compiled.iter_errors(cell.metadata["nbgrader"]))
+        if error is not None:
+            raise error
+
+
+class _MetadataValidator(MetadataValidator, _SchemaCheckedOnce):
+    """nbgrader's MetadataValidator; its own checks call ``super().validate_cell``, which is now :class:`_SchemaCheckedOnce`'s."""
+
+
+@functools.lru_cache(maxsize=None)
+def _metadata_validator() -> _MetadataValidator:
+    """The process's one validator (its schema read and compiled once)."""
+    return _MetadataValidator()
+
+
+class CheckCellMetadata(nbgrader_preprocessors.CheckCellMetadata):
+    """nbgrader's CheckCellMetadata: the same checks, errors and log, its schema compiled once per process."""
+
+    def preprocess(self, nb, resources):
+        try:
+            _metadata_validator().validate_nb(nb)
+        except ValidationError:
+            self.log.error(traceback.format_exc())
+            message = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+            self.log.error(message)
+            raise ValidationError(message)
+        return nb, resources
