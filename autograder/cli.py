@@ -90,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", type=Path, required=True, metavar="DIR",
                        help="where grades.csv, feedback/, gradebook.db and .results/ go")
     grade.add_argument("--jobs", type=_positive, default=1, metavar="N",
-                       help="worker processes grading in parallel (default: %(default)s)")
+                       help="worker processes grading in parallel, and rendering the feedback pages "
+                            "(default: %(default)s)")
     grade.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                        help="grade on the workers of this dask scheduler instead of --jobs local "
                             "processes (pip install '.[scale]'; see docs/scale.md)")
@@ -131,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     feedback = commands.add_parser("feedback", help="write the feedback pages again, hand grades included",
                                    description="Rebuild DIR/grades.csv and every feedback page of DIR.")
     feedback.add_argument("out", type=Path, metavar="DIR")
+    feedback.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                          help="processes rendering pages in parallel (default: %(default)s)")
 
     public = commands.add_parser("public-repo", help="write the student-facing repository",
                                  description="Copy the tracked files students need (no solutions/, no hidden "
@@ -213,7 +216,7 @@ def _feedback(args) -> int:
     if not (args.out / ".latest").is_dir():
         raise UsageError(f"feedback: DIR {args.out} holds no graded results "
                          f"(run `python -m autograder grade SUBMISSIONS --out {args.out}`)")
-    pages = write_feedback(args.out)
+    pages = write_feedback(args.out, jobs=args.jobs)
     print(f"wrote {len(pages)} feedback page(s) in {args.out / 'feedback'} and {args.out / 'grades.csv'}")
     return 0
 

@@ -29,6 +29,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable
 
+from autograder.stop_signals import started_deaf
 from autograder.worker import Task, Worker, grader_error, is_grader_error
 
 #: Tries per task: a grader error is retried once.
@@ -71,12 +72,8 @@ def _start(context, scratch: Path) -> _Process:
     ours, theirs = context.Pipe()
     process = context.Process(target=_serve, args=(theirs, str(scratch)), daemon=True,
                               name="autograder-worker")
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if _in_main_thread() else None
-    try:
-        process.start()  # inherits SIGINT ignored: a Ctrl-C while it starts cannot hit it
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+    with started_deaf((signal.SIGINT,)):  # a Ctrl-C while it starts cannot hit it (it handles the others itself)
+        process.start()
     theirs.close()
     return _Process(process, ours)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from contextlib import contextmanager
 
 #: The signals that stop ``grade``.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -54,3 +55,24 @@ class StopSignals:
         if self._previous:
             for number in STOP_SIGNALS:
                 signal.signal(number, self._note)
+
+
+@contextmanager
+def started_deaf(signals=STOP_SIGNALS):
+    """A context: processes started inside it ignore ``signals`` (their parent decides when to stop).
+
+    ``signals`` are ignored here while it lasts, and a child inherits an
+    ignored signal across exec (a handler it would not), so a Ctrl-C that reaches
+    the whole process group cannot kill a child half-way through its start-up.
+    A stop signal that arrives in that moment is lost. Does nothing outside the
+    main thread.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in signals}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

@@ -93,3 +93,59 @@ def test_an_output_quoting_the_instructors_notebook_is_replaced(autograded, tmp_
     html = render(autograded, ROW, POINTS, {}, quoted=quoted)
     assert quoted[0] not in html and "stolen" not in html
     assert "output removed by the grader" in html
+
+
+def test_pages_rendered_in_parallel_are_the_pages_rendered_one_by_one(autograded, tmp_path):
+    """Does ``render_pages`` with two processes give each page, in order, exactly as one process does?"""
+    from autograder.feedback import Page, render_pages
+
+    rows = [dict(ROW, student_id=f"s{index}", score=str(index), test_relu=str(index % 2)) for index in range(8)]
+    pages = [Page(autograded, tmp_path / f"s{index}.html", row, POINTS, {"test_relu": f"comment {index}"}, ASSIGNMENT)
+             for index, row in enumerate(rows)]
+    quoted = {ASSIGNMENT: ["a line of the instructor's notebook"]}
+    one_by_one = render_pages(pages, quoted, jobs=1)
+    assert len(set(one_by_one)) == len(pages), "the pages differ: a mix-up would show"
+    assert render_pages(pages, quoted, jobs=2) == one_by_one
+
+
+RENDER_UNDER_HOLD = """
+import os
+import sys
+from pathlib import Path
+from autograder.feedback import Page, render_pages
+from autograder.stop_signals import StopSignals
+
+notebook, out = Path(sys.argv[1]), Path(sys.argv[2])
+row = {"student_id": "s", "assignment": notebook.stem, "score": "1", "raw_score": "1", "max_score": "5",
+       "status": "graded"}
+pages = [Page(notebook, out / f"{index}.html", row, {}, {}, notebook.stem) for index in range(8)]
+stop = StopSignals().__enter__()
+stop.hold()  # as grade does before its final writes
+print("rendering", flush=True)
+for page, html in zip(pages, render_pages(pages, {notebook.stem: []}, jobs=2)):
+    page.path.write_text(html)
+print("held:", stop.held, flush=True)
+os._exit(0)  # still holding: the test's Ctrl-Cs go on until it has gone
+"""
+
+
+def test_a_ctrl_c_while_pages_render_in_processes_lets_them_finish(autograded, tmp_path):
+    """Does Ctrl-C to the process group (rendering processes included) leave every page written?"""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "pages"
+    out.mkdir()
+    run = subprocess.Popen([sys.executable, "-c", RENDER_UNDER_HOLD, str(autograded), str(out)], cwd=REPO,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert run.stdout.readline() == "rendering\n"
+    while run.poll() is None:  # Ctrl-C again and again until it is done: the children must see some
+        os.killpg(run.pid, signal.SIGINT)
+        time.sleep(0.2)
+    stdout, stderr = run.communicate()
+    assert run.returncode == 0, stderr
+    assert stdout.strip() == "held: SIGINT"
+    assert len(list(out.glob("*.html"))) == 8
