@@ -7,12 +7,12 @@ soon as it is graded (:mod:`autograder.cache`: an interrupted run resumes, a
 re-run reuses what did not change), then ``DIR/grades.csv`` and the run's
 gradebook (:mod:`autograder.gradebook`). Everything temporary (unpacked zips,
 the workers' folders) lives in one ``autograder-run-*`` folder, removed at the
-end of the run, whether it finishes, fails or is interrupted.
+end of the run, whether it finishes, fails or is interrupted; the folder of a
+run that was killed goes when the next run starts (:mod:`autograder.owned_folders`).
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from autograder.cache import ResultCache, tree_digest
@@ -21,6 +21,7 @@ from autograder.errors import GradebookNotWritten, UsageError
 from autograder.feedback import write_feedback
 from autograder.graded_course import is_kept, keep_run, staged_dir
 from autograder.notebooks import graded_cells, read_notebook
+from autograder.owned_folders import owned_folder
 from autograder.intake.options import IntakeOptions, run_intake
 from autograder.ledger import record_run
 from autograder.report import Progress, summary_table
@@ -136,7 +137,7 @@ def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_D
     cache = ResultCache(out / ".results", course.digests, limits)
     intake = intake or IntakeOptions()
     settings = intake.settings(out)
-    with StopSignals() as stop, tempfile.TemporaryDirectory(prefix="autograder-run-") as scratch:
+    with StopSignals() as stop, owned_folder("autograder-run-") as scratch:
         found = run_intake(Path(submissions), course.source_directory, Path(scratch) / "intake", intake, settings,
                            out, preflight_stream).submissions
         if not found:
@@ -178,7 +179,7 @@ def run_grade(submissions: Path, out: Path, *, source_directory: Path = SOURCE_D
         not_written = _record(db_url, course, records, out) if db_url else None
         rows = record_run(out, course, chosen, results, settings, hand=not_written is None)
         if feedback and not not_written:  # a page needs the hand grades of the gradebook
-            write_feedback(out, {(s.assignment, s.student_id) for s in chosen.values()})
+            write_feedback(out, {(s.assignment, s.student_id) for s in chosen.values()}, jobs=jobs)
     if not_written:
         raise not_written
     if stop.held:

@@ -201,8 +201,10 @@ class KernelJail:
                                        "kernel must not see; install Python outside it")
         self.root = tempfile.mkdtemp(prefix="kernel-", dir=scratch)
         if len(self.root) > _MAX_SOCKET_PREFIX - 10:  # a deep scratch folder: sockets go to /tmp
+            from autograder.owned_folders import fresh_owned_folder
+
             shutil.rmtree(self.root)
-            self.root = tempfile.mkdtemp(prefix="ag-kernel-", dir="/tmp")
+            self.root = str(fresh_owned_folder("ag-kernel-", "/tmp"))  # the jails of killed graders go first
         self.sockets = os.path.join(self.root, "s")
         self.workdir = os.path.join(self.root, "w")
         os.mkdir(self.sockets, 0o700)

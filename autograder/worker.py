@@ -8,7 +8,9 @@ cells, points and checksums in a template gradebook). Each submission gets its
 own folder inside it with a copy of that source and gradebook, so student code
 cannot reach ``solutions/``, the run's gradebook or another student's files
 through relative paths. Closing the worker removes the folder; a folder deleted
-under a running worker is made again before the next task. The autograded
+under a running worker is made again before the next task; the folder of a worker
+that was killed (SIGKILL: no clean-up ran) is removed when the next worker starts
+(:mod:`autograder.owned_folders`). The autograded
 notebooks are copied to ``Task.autograded_dir`` before a submission's folder goes
 (for formgrader and the feedback, see :mod:`autograder.graded_course`).
 
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.config import Limits
+from autograder.owned_folders import fresh_owned_folder
 
 @dataclass
 class Task:
@@ -116,7 +119,7 @@ class Worker:
         self.capture = _Capture()
         logger.addHandler(self.capture)
         logger.setLevel(logging.WARNING)
-        self.scratch = Path(tempfile.mkdtemp(prefix="autograder-worker-", dir=parent))
+        self.scratch = fresh_owned_folder("autograder-worker-", parent)  # killed workers' folders go first
         self._tempdir_before = tempfile.tempdir
         tempfile.tempdir = str(self.scratch)  # the kernels' connection files and the like go with us
         self._templates: dict[str, Template] = {}
