@@ -24,6 +24,32 @@ def test_split_is_stratified_scaled_and_fixed_by_seed(digits):
     assert not np.array_equal(nn.load_digits_nchw(seed=1).y_test, digits.y_test)
 
 
+@pytest.mark.parametrize("test_fraction, seed", [(0.25, 0), (0.25, 1), (0.2, 0)])
+def test_the_split_is_scikit_learns_without_importing_it(test_fraction, seed):
+    """The same images, labels and split as scikit-learn's load_digits + train_test_split; (0.25, 0) is stored."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    x = (digits.images / 16.0).astype(np.float32)[:, None]
+    x_train, x_test, y_train, y_test = train_test_split(x, digits.target, test_size=test_fraction,
+                                                        random_state=seed, stratify=digits.target)
+    ours = nn.load_digits_nchw(test_fraction, seed)
+    for theirs, mine in zip((x_train, y_train, x_test, y_test), ours):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_the_chapters_digits_load_without_scikit_learn():
+    """The chapters' split is read from scikit-learn's data file and the stored indices: no sklearn import (1.3 s)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, cnnkit.nn as nn; d = nn.load_digits_nchw(seed=0); "
+            "print(d.x_train.shape, sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert shown.strip() == "(1347, 1, 8, 8) []"
+
+
 def test_training_on_a_subset_reduces_the_loss(digits):
     """Two epochs of Adam on 300 digits: the loss falls by more than half and accuracy beats chance."""
     model = nn.lenet_digits(seed=0)
