@@ -12,15 +12,21 @@ to make every test immune; it *detects* tampering and flags the submission:
    and name of its code object, so swapping ``__code__`` shows while editing
    cnnkit's source does not).
 2. At grading time only, a check cell is inserted before every test cell and at
-   the end (:mod:`autograder.preprocessors`); the manifest is a literal in its
-   source. It compares the kernel's modules with the manifest, inspects
-   IPython's error display (``showtraceback``, ``sys.excepthook``, AST/input
-   transformers, event callbacks, tracing), installs the allow-list guard
-   (:mod:`autograder.guard`) and writes one verdict line to the verdict channel
+   the end (:mod:`autograder.preprocessors`). It describes the kernel's modules
+   the same way, inspects IPython's error display (``showtraceback``,
+   ``sys.excepthook``, AST/input transformers, event callbacks, tracing),
+   installs the allow-list guard (:mod:`autograder.guard`) and writes one
+   verdict line, with the modules' descriptors, to the verdict channel
    (:mod:`autograder.verdicts`), never to the cell's output.
-3. The worker reads the channel: a problem, or a check cell that sent no verdict
-   with its token, flags the submission. The check cells are removed before
-   feedback is generated.
+3. The worker reads the channel and compares each check's descriptors with the
+   manifest (:func:`state_problems`): a problem, or a check cell that sent no
+   verdict with its token, flags the submission. The check cells are removed
+   before feedback is generated.
+
+The comparison happens in the worker, not in the kernel, so the manifest
+(~150 KB) is not a literal in every check cell: ipykernel hashes each cell's
+source in pure Python to name it, and parsing the literal cost as much again,
+~80 ms a check cell, over a second a chapter notebook.
 
 This defeats monkeypatching from the notebook; :mod:`autograder.static_scan`
 flags the constructs (introspection, ``builtins``, IPython internals) that a
@@ -36,6 +42,10 @@ CHECKED_MODULES = ("numpy", "numpy.testing", "numpy.linalg", "numpy.random", "bu
 #: builtins that IPython or ipykernel replace legitimately.
 _BUILTINS_REPLACED_BY_IPYTHON = ("open", "input", "help", "exit", "quit", "copyright", "credits",
                                  "license", "display", "get_ipython", "breakpoint")
+#: Attributes not compared, by module.
+SKIPPED = {"builtins": list(_BUILTINS_REPLACED_BY_IPYTHON)}
+#: What separates, in a state line (:func:`parse_state`), a verdict from the state, a module, a key, a descriptor.
+STATE, MODULE, KEY, DESCRIPTOR = "\x1c", "\x1e", "\x1f", "\x1d"
 
 # Executed in the grading kernel (by the check cells) and in the worker (to
 # build the manifest): one definition of what "unchanged" means.
@@ -103,35 +113,36 @@ def ipython_problems():
             problems.append("sys." + stream + " replaced")
     return problems
 
-def run_check(manifest):
-    problems = ipython_problems()
-    for module_name in checked_module_names(manifest["fixed_modules"]):
-        expected = manifest["modules"].get(module_name)
-        state = module_state(module_name, manifest["skip"].get(module_name, ()))
-        if expected is None or state is None:
-            continue
-        for key, text in state.items():
-            if key in expected and expected[key] != text:
-                problems.append(module_name + "." + key + " redefined")
-            elif key not in expected and ":__main__:" in text:
-                problems.append(module_name + "." + key + " added by the notebook")
-    return problems
+def clean(text):
+    for mark in ("\n", "\x1c", "\x1d", "\x1e", "\x1f"):
+        text = text.replace(mark, "?")
+    return text
+
+def state_text(fixed_modules, skip):
+    parts = []
+    for module_name in checked_module_names(fixed_modules):
+        state = module_state(module_name, skip.get(module_name, ()))
+        if state is not None:
+            parts.append("\x1e" + clean(module_name))
+            parts.extend("\x1f" + clean(key) + "\x1d" + clean(text) for key, text in state.items())
+    return "".join(parts)
 '''
 
 
-# The end of a check cell: MANIFEST, EXERCISES, TRUSTED_CELLS, FD and PREFIX are bound before it.
+# The end of a check cell: FIXED_MODULES, SKIP, EXERCISES, TRUSTED_CELLS, FD and PREFIX are bound before it.
 _CHECK_CELL = r'''
 def _main():
     try:
-        problems = run_check(MANIFEST)
+        problems, state = ipython_problems(), state_text(FIXED_MODULES, SKIP)
     except BaseException as error:
-        problems = ["the integrity check failed (" + type(error).__name__ + ")"]
+        problems, state = ["the integrity check failed (" + type(error).__name__ + ")"], ""
     try:
         from autograder.guard import guard_exercises
         guard_exercises(get_ipython().user_ns, EXERCISES, TRUSTED_CELLS)
     except BaseException as error:
         problems.append("the allow-list guard could not be installed (" + type(error).__name__ + ")")
-    write_verdict(FD, PREFIX + ("ok" if not problems else "FLAG " + "; ".join(sorted(set(problems)))))
+    verdict = "ok" if not problems else "FLAG " + "; ".join(sorted(set(problems)))
+    write_verdict(FD, PREFIX + clean(verdict) + "\x1c" + state)
 
 _main()
 '''
@@ -158,24 +169,53 @@ def build_manifest() -> dict:
         getattr(cnnkit, name, None)
     namespace: dict = {}
     exec(CHECK_SOURCE, namespace)
-    skip = {"builtins": list(_BUILTINS_REPLACED_BY_IPYTHON)}
-    modules = {}
-    for module_name in namespace["checked_module_names"](CHECKED_MODULES):
-        state = namespace["module_state"](module_name, skip.get(module_name, ()))
-        if state is not None:
-            modules[module_name] = state
-    return {"fixed_modules": list(CHECKED_MODULES), "skip": skip, "modules": modules}
+    modules = parse_state(namespace["state_text"](CHECKED_MODULES, SKIPPED))
+    return {"fixed_modules": list(CHECKED_MODULES), "skip": SKIPPED, "modules": modules}
 
 
-def check_cell_setup(fd: int, manifest: dict, exercises: dict, trusted_cells=()) -> str:
+def parse_state(text: str) -> dict[str, dict[str, str]]:
+    """``{module: {attribute: descriptor}}`` from a check cell's state (``state_text`` of :data:`CHECK_SOURCE`).
+
+    The text comes from student-reachable code: anything that does not parse is
+    dropped here, and a module missing from it is simply not compared.
+    """
+    modules: dict[str, dict[str, str]] = {}
+    for block in text.split(MODULE)[1:]:
+        name, *entries = block.split(KEY)
+        state = modules.setdefault(name, {})
+        for entry in entries:
+            key, _, descriptor = entry.partition(DESCRIPTOR)
+            state[key] = descriptor
+    return modules
+
+
+def state_problems(manifest: dict, text: str) -> list[str]:
+    """What differs between a check cell's state (:func:`parse_state`) and ``manifest``.
+
+    An attribute whose descriptor changed is "redefined"; one the manifest lacks
+    counts only when the notebook defined it (``__main__``): modules gain
+    attributes legitimately (lazy imports, caches).
+    """
+    problems = []
+    for module_name, state in parse_state(text).items():
+        expected = manifest["modules"].get(module_name)
+        if expected is None:
+            continue
+        for key, descriptor in state.items():
+            if key in expected and expected[key] != descriptor:
+                problems.append(f"{module_name}.{key} redefined")
+            elif key not in expected and ":__main__:" in descriptor:
+                problems.append(f"{module_name}.{key} added by the notebook")
+    return problems
+
+
+def check_cell_setup(fd: int, exercises: dict, trusted_cells=()) -> str:
     """What every check cell of a submission runs before its own verdict line (see :func:`check_cell_source`).
 
     Parameters
     ----------
     fd : int
         The verdict channel's file descriptor in the kernel.
-    manifest : dict
-        :func:`build_manifest`.
     exercises : dict
         ``{grade_id: {"names": [...], "allowed": [...]}}`` for :func:`autograder.guard.guard_exercises`.
     trusted_cells : sequence of str
@@ -183,8 +223,8 @@ def check_cell_setup(fd: int, manifest: dict, exercises: dict, trusted_cells=())
     """
     from autograder.verdicts import WRITER_SOURCE
 
-    return (CHECK_SOURCE + WRITER_SOURCE + f"MANIFEST = {manifest!r}\nEXERCISES = {exercises!r}\n"
-            f"TRUSTED_CELLS = {sorted(trusted_cells)!r}\nFD = {int(fd)}\n")
+    return (CHECK_SOURCE + WRITER_SOURCE + f"FIXED_MODULES = {list(CHECKED_MODULES)!r}\nSKIP = {SKIPPED!r}\n"
+            f"EXERCISES = {exercises!r}\nTRUSTED_CELLS = {sorted(trusted_cells)!r}\nFD = {int(fd)}\n")
 
 
 def check_cell_source(setup: str, notebook: str, index: int, verdict_token: str) -> str:
@@ -221,6 +261,12 @@ def write_manifest(path) -> None:
 
 
 def load_manifest(path) -> dict:
-    """The manifest :func:`write_manifest` wrote."""
-    with open(path) as handle:
-        return json.load(handle)
+    """The manifest :func:`write_manifest` wrote (read once per process and path)."""
+    path = str(path)
+    if path not in _MANIFESTS:
+        with open(path) as handle:
+            _MANIFESTS[path] = json.load(handle)
+    return _MANIFESTS[path]
+
+
+_MANIFESTS: dict = {}

@@ -34,7 +34,7 @@ class CappedKernelManager(AsyncKernelManager):
     memory_mb = Integer(Limits().memory_mb, help="Address-space cap of the kernel in MiB.").tag(config=True)
     sandbox = Bool(False, help="Run the kernel under bubblewrap (see autograder.sandbox).").tag(config=True)
     sandbox_readable = List(Unicode(), help="Files the sandboxed kernel may read besides Python "
-                                            "(the integrity manifest).").tag(config=True)
+                                            "(none when grading: the check cells compare in the worker).").tag(config=True)
     sandbox_scratch = Unicode("", help="Folder for the sandbox's sockets and the kernel's working "
                                        "copy (default: the temporary folder).").tag(config=True)
 

@@ -38,7 +38,7 @@ from nbgrader.nbgraderformat.common import BaseMetadataValidator, SchemaTooNewEr
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Int, List, Unicode
 
-from autograder.integrity import CELL_METADATA_KEY, check_cell_setup, check_cell_source, load_manifest
+from autograder.integrity import CELL_METADATA_KEY, check_cell_setup, check_cell_source
 from autograder.notebooks import is_test_cell
 
 
@@ -98,7 +98,6 @@ class InjectIntegrityChecks(NbGraderPreprocessor):
 
     secret = Unicode(help="hex secret of this submission (autograder.verdicts.token)").tag(config=True)
     verdict_fd = Int(-1, help="the verdict channel's file descriptor, inherited by the kernel").tag(config=True)
-    manifest_path = Unicode(help="JSON manifest written by the worker").tag(config=True)
     exercises = Dict(help="grade_id -> {names, allowed} of the assignment's exercises").tag(config=True)
     trusted_cells = List(Unicode(), help="ipykernel file names of the instructor's code cells").tag(config=True)
 
@@ -108,10 +107,7 @@ class InjectIntegrityChecks(NbGraderPreprocessor):
         from autograder.verdicts import token
 
         notebook = resources.get("unique_key", "notebook")
-        if self.manifest_path not in _MANIFESTS:
-            _MANIFESTS[self.manifest_path] = load_manifest(self.manifest_path)
-        setup = check_cell_setup(self.verdict_fd, _MANIFESTS[self.manifest_path], self.exercises,
-                                 self.trusted_cells)
+        setup = check_cell_setup(self.verdict_fd, self.exercises, self.trusted_cells)
         cells, index = [], 0
 
         def check():
@@ -129,9 +125,6 @@ class InjectIntegrityChecks(NbGraderPreprocessor):
         cells.append(check())
         nb.cells = cells
         return nb, resources
-
-
-_MANIFESTS: dict = {}
 
 
 class ScrubTestOutputs(NbGraderPreprocessor):

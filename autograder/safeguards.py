@@ -84,7 +84,6 @@ class Safeguards:
         self.channel = VerdictChannel()
         config.InjectIntegrityChecks.secret = self.secret.hex()
         config.InjectIntegrityChecks.verdict_fd = self.channel.write_fd
-        config.InjectIntegrityChecks.manifest_path = self.manifest_path
         config.InjectIntegrityChecks.exercises = self.exercises
         config.InjectIntegrityChecks.trusted_cells = self.trusted_cells
         config.ScrubTestOutputs.instructor_lines = [line for nb in self.sources.values()
@@ -97,7 +96,10 @@ class Safeguards:
 
     def problems(self, executed_checks: dict) -> list[str]:
         """The reasons to flag the submission: runtime problems, then static findings."""
-        runtime = read_verdicts(executed_checks, self.received, self.secret,
+        from autograder.integrity import load_manifest, state_problems
+
+        manifest = load_manifest(self.manifest_path)
+        runtime = read_verdicts(executed_checks, self.received, self.secret, lambda state: state_problems(manifest, state),
                                 self.channel is not None and self.channel.flooded)
         parts = [f"integrity: {', '.join(runtime)}"] if runtime else []
         if self.scan.findings:

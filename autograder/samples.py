@@ -63,7 +63,7 @@ _PATCHES = {
     "forge": ("import builtins, re\nimport numpy as np\n_print = builtins.print\n\n\n"
               "def _rewriting_print(*args, **kwargs):\n"
               "    text = ' '.join(str(a) for a in args)\n"
-              "    return _print(re.sub(r'FLAG .*', 'ok', text), **kwargs)\n\n\n"
+              "    return _print(re.sub(r'(ok|FLAG [^\\x1c]*)\\x1c.*', 'ok\\x1c', text), **kwargs)\n\n\n"
               "builtins.print = _rewriting_print\nnp.allclose = lambda *a, **k: True\n"
               "np.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\n"),
     "read-source": ("import glob\nfor _path in glob.glob('../../../source/*/*.ipynb'):\n"

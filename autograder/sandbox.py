@@ -186,7 +186,7 @@ class KernelJail:
     scratch : str, optional
         Where the jail's own folders go (default: the temporary folder).
     readable : list of str
-        Files the kernel may read besides Python (the integrity manifest).
+        Files the kernel may read besides Python, read-only.
     """
 
     def __init__(self, cwd: str, scratch: str | None = None, readable=()):

@@ -16,7 +16,9 @@ could rewrite anything printed (a patched ``builtins.print``, a replaced
   check's token does not forge another's; the worker drains the pipe in a
   thread, so filling it cannot block a check;
 - :func:`read_verdicts` wants exactly one line with the right token per check
-  cell that ran: a missing, doubled or foreign line is itself a problem.
+  cell that ran: a missing, doubled or foreign line is itself a problem. After
+  the verdict a line carries the kernel's module state, which the worker
+  compares with its manifest (:func:`autograder.integrity.state_problems`).
 
 What this cannot stop -- code that hooks the execution of the check cell itself
 (IPython input transformers, ``exec`` replaced, audit hooks) -- needs
@@ -32,8 +34,8 @@ import re
 import threading
 
 MARKER = "AUTOGRADER-INTEGRITY"
-#: Stop keeping channel data past this many bytes (a flood is itself reported).
-MAX_BYTES = 1 << 20
+#: Stop keeping channel data past this many bytes (a flood is itself reported); a check's line is ~150 KB.
+MAX_BYTES = 1 << 26
 
 _KERNEL_FDS: list[int] = []
 
@@ -100,10 +102,10 @@ class VerdictChannel:
         return b"".join(self._chunks).decode("utf-8", "replace")
 
 
-_LINE = re.compile(rf"^{MARKER} (\S+) (\d+) ([0-9a-f]{{16}}) (ok|FLAG (.*))$")
+_LINE = re.compile(rf"^{MARKER} (\S+) (\d+) ([0-9a-f]{{16}}) (ok|FLAG ([^\x1c]*))\x1c(.*)$", re.DOTALL)
 
 
-def read_verdicts(check_cells: dict, text: str, secret: bytes, flooded: bool = False) -> list[str]:
+def read_verdicts(check_cells: dict, text: str, secret: bytes, check_state, flooded: bool = False) -> list[str]:
     """Problems found by the check cells (empty when clean).
 
     Parameters
@@ -114,11 +116,18 @@ def read_verdicts(check_cells: dict, text: str, secret: bytes, flooded: bool = F
         What the channel received.
     secret : bytes
         The submission's secret (see :func:`token`).
+    check_state : callable
+        ``check_state(state) -> list of problems`` for the module state a verdict
+        line carries (:func:`autograder.integrity.state_problems` with the manifest);
+        called once per distinct state.
     flooded : bool
         The channel received more than :data:`MAX_BYTES`.
     """
-    problems, seen = [], {}
-    for line in text.splitlines():
+    problems, seen, checked = [], {}, {}
+    lines = text.split("\n")  # not splitlines: the state's separators are line breaks to it
+    if lines[-1] == "":
+        lines.pop()
+    for line in lines:
         match = _LINE.match(line)
         if not match:
             problems.append("the verdict channel received data that is not a verdict")
@@ -128,6 +137,10 @@ def read_verdicts(check_cells: dict, text: str, secret: bytes, flooded: bool = F
             problems.append("a forged integrity verdict was written to the verdict channel")
             continue
         seen.setdefault((notebook, index), []).append(match.group(5))
+        state = match.group(6)
+        if state not in checked:
+            checked[state] = check_state(state)
+        problems.extend(checked[state])
     for (notebook, index), timed_out in sorted(check_cells.items()):
         verdicts = seen.get((notebook, index), [])
         if not verdicts and timed_out:

@@ -217,7 +217,6 @@ class Worker:
         config = nbgrader_config(course, db_url, task.limits)
         safeguards = Safeguards(Path(task.source_assignment), str(self.manifest))
         safeguards.open(config, submitted)
-        config.CappedKernelManager.sandbox_readable = [str(self.manifest)]
         config.CappedKernelManager.sandbox_scratch = str(scratch)
         coursedir = CourseDirectory(config=config)
         coursedir.assignment_id, coursedir.student_id = task.assignment, task.student_id

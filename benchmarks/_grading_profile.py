@@ -10,7 +10,8 @@ real grading, sandbox, guard and check cells included:
 - other cells: the learner's code, the explorers and the tests, under the
   allow-list guard;
 - checks: the rest of the kernel's busy time, between the cells: the integrity
-  check cells (each carries the manifest, ~150 KB of source) and the messages;
+  check cells (each describes numpy's and cnnkit's modules and sends that to the
+  worker) and the messages;
 - outside: the worker's seconds outside that window: the sandboxed kernel's
   start and shutdown, nbgrader's passes over the notebook, the gradebook, copies;
 - page: rendering its feedback page (in the parent, in ``--jobs`` processes).
