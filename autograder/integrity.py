@@ -44,7 +44,8 @@ _BUILTINS_REPLACED_BY_IPYTHON = ("open", "input", "help", "exit", "quit", "copyr
                                  "license", "display", "get_ipython", "breakpoint")
 #: Attributes not compared, by module.
 SKIPPED = {"builtins": list(_BUILTINS_REPLACED_BY_IPYTHON)}
-#: What separates, in a state line (:func:`parse_state`), a verdict from the state, a module, a key, a descriptor.
+#: What separates, in a verdict line, the verdict from the state, and in the state (:func:`parse_state`) a
+#: module, a key, a descriptor. CHECK_SOURCE writes the same characters as literals: it runs on its own.
 STATE, MODULE, KEY, DESCRIPTOR = "\x1c", "\x1e", "\x1f", "\x1d"
 
 # Executed in the grading kernel (by the check cells) and in the worker (to
@@ -170,7 +171,7 @@ def build_manifest() -> dict:
     namespace: dict = {}
     exec(CHECK_SOURCE, namespace)
     modules = parse_state(namespace["state_text"](CHECKED_MODULES, SKIPPED))
-    return {"fixed_modules": list(CHECKED_MODULES), "skip": SKIPPED, "modules": modules}
+    return {"modules": modules}  # what the check cells describe and skip is CHECKED_MODULES and SKIPPED
 
 
 def parse_state(text: str) -> dict[str, dict[str, str]]:

@@ -33,6 +33,8 @@ import os
 import re
 import threading
 
+from autograder.integrity import STATE
+
 MARKER = "AUTOGRADER-INTEGRITY"
 #: Stop keeping channel data past this many bytes (a flood is itself reported); a check's line is ~150 KB.
 MAX_BYTES = 1 << 26
@@ -102,7 +104,7 @@ class VerdictChannel:
         return b"".join(self._chunks).decode("utf-8", "replace")
 
 
-_LINE = re.compile(rf"^{MARKER} (\S+) (\d+) ([0-9a-f]{{16}}) (ok|FLAG ([^\x1c]*))\x1c(.*)$", re.DOTALL)
+_LINE = re.compile(rf"^{MARKER} (\S+) (\d+) ([0-9a-f]{{16}}) (ok|FLAG ([^{STATE}]*)){STATE}(.*)$", re.DOTALL)
 
 
 def read_verdicts(check_cells: dict, text: str, secret: bytes, check_state, flooded: bool = False) -> list[str]:
