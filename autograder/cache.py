@@ -17,10 +17,10 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
+from autograder.owned_folders import owned_folder
 from autograder.worker import is_grader_error
 
 #: The installed distributions whose version decides a grade.
@@ -48,7 +48,7 @@ def package_folders() -> dict:
     """
     from autograder.kernel import KERNEL_ENVIRONMENT
 
-    with tempfile.TemporaryDirectory(prefix="autograder-find-") as nowhere:
+    with owned_folder("autograder-find-") as nowhere:
         found = subprocess.run([sys.executable, "-c", _FIND_CNNKIT], cwd=nowhere, capture_output=True, text=True,
                                env={**os.environ, **KERNEL_ENVIRONMENT}).stdout.strip()
     if not found:

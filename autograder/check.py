@@ -9,12 +9,12 @@ worker and its kernel, and the temporary folder goes when the check ends.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from autograder.config import Limits, list_assignments
 from autograder.errors import UsageError
 from autograder.notebooks import read_notebook
+from autograder.owned_folders import owned_folder
 from autograder.report import format_number
 
 EXIT_FULL_MARKS, EXIT_POINTS_MISSING, EXIT_NOT_GRADED = 0, 1, 3
@@ -54,8 +54,8 @@ def run_check(notebook: Path, *, source_directory: Path, assignment: str | None 
     task = Task(student_id="self-check", assignment=name, notebooks={stems[0]: str(notebook.resolve())},
                 source_assignment=str(Path(source_directory) / name), limits=limits or Limits())
     results = []
-    with tempfile.TemporaryDirectory(prefix="autograder-check-") as scratch:
-        grade_all([task], jobs=1, scratch=Path(scratch), on_result=lambda index, result: results.append(result))
+    with owned_folder("autograder-check-") as scratch:
+        grade_all([task], jobs=1, scratch=scratch, on_result=lambda index, result: results.append(result))
     [result] = results
     if result["status"] == "failed":
         stream.write(f"{notebook.name}: could not be graded: {result['reason']}\n")

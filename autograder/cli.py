@@ -185,13 +185,12 @@ def _grade(args) -> int:
 
 
 def _intake(args) -> int:
-    import tempfile
-
     from autograder.intake.options import run_intake
+    from autograder.owned_folders import owned_folder
 
     options = _intake_options(args)
-    with tempfile.TemporaryDirectory(prefix="autograder-intake-") as unpack:
-        run_intake(args.submissions, args.source, Path(unpack), options, options.settings())
+    with owned_folder("autograder-intake-") as scratch:
+        run_intake(args.submissions, args.source, scratch / "intake", options, options.settings())
     return 0
 
 

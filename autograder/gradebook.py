@@ -12,9 +12,10 @@ Runs recording into one database take turns (:func:`autograder.gradebook_db.writ
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from autograder.owned_folders import owned_folder
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def _record(db_url: str, course, records: list[dict]) -> None:
 
     warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy autoflush chatter in nbgrader's api
     assignments = sorted({r["assignment"] for r in records})
-    with tempfile.TemporaryDirectory(prefix="autograder-gradebook-") as scratch:
+    with owned_folder("autograder-gradebook-") as scratch:
         for name in assignments:
             generate_into(Path(scratch) / name, course.source_directory / name, db_url)
     with Gradebook(db_url) as gradebook:

@@ -26,11 +26,11 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
 from autograder.notebooks import is_test_cell, nbgrader_metadata, read_notebook
+from autograder.owned_folders import owned_folder
 
 STAGED, HAND_STATE, SETTINGS = ".staged", ".hand", ".gradebook.json"
 EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")
@@ -77,14 +77,16 @@ def stage_files(files: dict, target: Path) -> None:
 
     A path that would leave ``target`` is not written.
     """
-    with tempfile.TemporaryDirectory(prefix="autograder-received-") as received:
+    with owned_folder("autograder-received-") as scratch:
+        received = scratch / "files"  # beside the folder's OWNER file, which is not staged
+        received.mkdir()
         for name, data in files.items():
-            path = Path(received, name)
-            if Path(received).resolve() in path.resolve().parents:
+            path = received / name
+            if received.resolve() in path.resolve().parents:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
         target.parent.mkdir(parents=True, exist_ok=True)
-        stage(Path(received), target)
+        stage(received, target)
 
 
 def _state_path(out: Path, assignment: str, student_id: str) -> Path:

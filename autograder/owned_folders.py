@@ -1,12 +1,14 @@
 """Scratch folders that name their owner, so that the ones a killed grader left behind can go.
 
-A grading run, a worker and a sandboxed kernel each work in a temporary folder
-they remove when they end. A process killed with SIGKILL (the kernel's OOM
-killer, a Dask nanny, ``kill -9``) removes nothing: its folder, with the copies
-of student notebooks in it, stays. :func:`make_owned_folder` writes an ``OWNER``
-file into each folder: host, boot, PID namespace, process id and that process's
-start time. :func:`remove_orphans`, called when the next run, worker or kernel
-starts, removes a folder only when that file proves its owner is gone: same
+Every ``autograder-*`` scratch folder the grader makes in the temporary folder
+(a grading run, a worker, a sandboxed kernel's jail, a release, a check, an
+intake, a gradebook's templates) is removed when its command ends. A process
+that is killed (SIGKILL from the OOM killer, a Dask nanny or ``kill -9``;
+SIGTERM, which only ``grade`` handles) removes nothing: its folder, with the
+copies of student notebooks in it, stays. :func:`make_owned_folder` writes an
+``OWNER`` file into each folder: host, boot, PID namespace, process id and that
+process's start time. :func:`remove_orphans`, called when the next folder of its kind
+is made, removes a folder only when that file proves its owner is gone: same
 host, same boot, same PID namespace, and no process with that id and start time.
 A folder without the file (another program's, an older grader's), or whose owner
 cannot be checked (no ``/proc``: macOS), is left alone.

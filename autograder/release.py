@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 from autograder.config import nbgrader_config
 from autograder.notebooks import normalised_text
+from autograder.owned_folders import owned_folder
 
 
 def generate_into(course_root: Path, source_assignment: Path, db_url: str) -> Path:
@@ -78,7 +78,7 @@ def stub_answer_cells(released, source) -> None:
 def build_release(source_directory: Path, assignments: list[str]) -> dict[str, bytes]:
     """What ``release`` would write: ``{"NN_name/file": content}`` for every assignment."""
     files: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="autograder-release-") as scratch:
+    with owned_folder("autograder-release-") as scratch:
         scratch = Path(scratch)
         db_url = f"sqlite:///{scratch / 'gradebook.db'}"
         for name in assignments:

@@ -81,3 +81,24 @@ def test_a_new_worker_removes_the_folder_of_a_worker_that_was_killed(tmp_path):
         assert not orphan.exists()
         assert worker.scratch.is_dir()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_release_removes_the_folder_of_a_release_that_was_killed(tmp_path, monkeypatch):
+    """The folder the project check found: a release killed by SIGTERM left its scratch gradebook in /tmp."""
+    from grading_helpers import ASSIGNMENT, FIXTURE_SOURCE
+
+    from autograder.release import build_release
+
+    orphan = _killed_owner(MAKE_AND_SLEEP.replace("autograder-worker-", "autograder-release-"), tmp_path)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    assert build_release(FIXTURE_SOURCE, [ASSIGNMENT])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_scratch_folder_the_grader_makes_in_the_temporary_folder_names_its_owner():
+    """An ``autograder-*`` folder made by tempfile directly would outlive a killed grader for good."""
+    unowned = [f"{path.relative_to(REPO)}:{number}"
+               for path in sorted((REPO / "autograder").rglob("*.py")) if path.name != "owned_folders.py"
+               for number, line in enumerate(path.read_text().splitlines(), 1)
+               if ("TemporaryDirectory(" in line or "mkdtemp(" in line) and '"autograder-' in line]
+    assert unowned == [], "use autograder.owned_folders.owned_folder or fresh_owned_folder"
